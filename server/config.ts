@@ -1,0 +1,184 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { describeIssues } from './validation.js';
+
+/**
+ * The only reader of process.env. Sources, later wins: defaults → JSON config file (TPC_CONFIG_FILE) →
+ * environment variables. Secrets come from the environment or from files named by *_FILE variables, never
+ * from the config file's committed copy. Every problem is listed at once.
+ */
+
+const ms = z.coerce.number().int().min(0);
+
+export const configSchema = z.object({
+  /** 'sandbox' starts the built-in emulators with demo data; 'live' talks to the configured services. */
+  mode: z.enum(['sandbox', 'live']).default('sandbox'),
+  host: z.string().default('127.0.0.1'),
+  port: z.coerce.number().int().min(0).max(65535).default(3000),
+  /** Public HTTPS base URL of this connector, used as the Graph notification URL in subscribe mode. */
+  publicUrl: z.string().url().optional(),
+  dbPath: z.string().min(1).default('data/connector.db'),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Admin API key created on first start when no key exists (sandbox prints it). */
+  bootstrapAdminKey: z.string().min(16).optional(),
+  sync: z
+    .object({
+      commandTimeoutMs: ms.default(15_000),
+      reconcileIntervalMs: ms.default(60_000),
+      /** Presence unreadable for longer than this is stale (default 10 minutes). */
+      stalePresenceMs: ms.default(600_000),
+      releaseOnStale: z.coerce.boolean().default(true),
+      /** How long after clearing write-back an observation of the written presence is still an echo. */
+      echoWindowMs: ms.default(30_000),
+      maxPauseMinutes: z.coerce.number().int().min(1).default(480),
+    })
+    .prefault({}),
+  graph: z
+    .object({
+      tenantId: z.string().min(1).optional(),
+      clientId: z.string().min(1).optional(),
+      clientSecret: z.string().min(1).optional(),
+      /** PEM private key + certificate for certificate credentials, instead of a secret. */
+      certificatePath: z.string().optional(),
+      privateKeyPath: z.string().optional(),
+      authorityHost: z.string().url().default('https://login.microsoftonline.com'),
+      graphBaseUrl: z.string().url().default('https://graph.microsoft.com'),
+      /** PEM file of a CA to trust for the Graph/identity endpoints (the emulator's). */
+      caCertPath: z.string().optional(),
+      presenceMode: z.enum(['poll', 'subscribe']).default('poll'),
+      /** Requests allowed per window by Microsoft for presence (1,500 per 30 s per app per tenant). */
+      throttleLimit: z.coerce.number().int().min(1).default(1500),
+      throttleWindowMs: ms.default(30_000),
+      /** Share of that budget the connector may use. */
+      budgetShare: z.coerce.number().gt(0).max(1).default(0.5),
+      minPollIntervalMs: ms.default(1_000),
+      /** Delegated service accounts for subscribe mode (username + password, one per 650 users). */
+      serviceAccounts: z.array(z.object({ username: z.string().min(1), password: z.string().min(1) })).default([]),
+      matchRefreshMs: ms.default(15 * 60_000),
+    })
+    .prefault({}),
+  webex: z
+    .object({
+      baseUrl: z.string().url().optional(),
+      orgId: z.string().min(1).optional(),
+      /** Integration (service) access token with cjp:config_read cjp:user scopes. */
+      accessToken: z.string().min(1).optional(),
+      events: z.enum(['websocket', 'webhook']).default('websocket'),
+      webhookSecret: z.string().min(8).optional(),
+    })
+    .prefault({}),
+});
+
+export type Config = Readonly<z.infer<typeof configSchema>>;
+
+/** Environment variable → config path. Values are strings; the schema coerces. */
+const ENV_MAP: Record<string, string> = {
+  TPC_MODE: 'mode',
+  TPC_HOST: 'host',
+  PORT: 'port',
+  TPC_PORT: 'port',
+  TPC_PUBLIC_URL: 'publicUrl',
+  TPC_DB_PATH: 'dbPath',
+  TPC_LOG_LEVEL: 'logLevel',
+  TPC_BOOTSTRAP_ADMIN_KEY: 'bootstrapAdminKey',
+  TPC_COMMAND_TIMEOUT_MS: 'sync.commandTimeoutMs',
+  TPC_RECONCILE_INTERVAL_MS: 'sync.reconcileIntervalMs',
+  TPC_STALE_PRESENCE_MS: 'sync.stalePresenceMs',
+  TPC_RELEASE_ON_STALE: 'sync.releaseOnStale',
+  TPC_ECHO_WINDOW_MS: 'sync.echoWindowMs',
+  TPC_GRAPH_TENANT_ID: 'graph.tenantId',
+  TPC_GRAPH_CLIENT_ID: 'graph.clientId',
+  TPC_GRAPH_CLIENT_SECRET: 'graph.clientSecret',
+  TPC_GRAPH_CERTIFICATE_PATH: 'graph.certificatePath',
+  TPC_GRAPH_PRIVATE_KEY_PATH: 'graph.privateKeyPath',
+  TPC_GRAPH_AUTHORITY_HOST: 'graph.authorityHost',
+  TPC_GRAPH_BASE_URL: 'graph.graphBaseUrl',
+  TPC_GRAPH_CA_CERT_PATH: 'graph.caCertPath',
+  TPC_GRAPH_PRESENCE_MODE: 'graph.presenceMode',
+  TPC_GRAPH_BUDGET_SHARE: 'graph.budgetShare',
+  TPC_GRAPH_THROTTLE_LIMIT: 'graph.throttleLimit',
+  TPC_WEBEX_BASE_URL: 'webex.baseUrl',
+  TPC_WEBEX_ORG_ID: 'webex.orgId',
+  TPC_WEBEX_ACCESS_TOKEN: 'webex.accessToken',
+  TPC_WEBEX_EVENTS: 'webex.events',
+  TPC_WEBEX_WEBHOOK_SECRET: 'webex.webhookSecret',
+};
+
+/** Secrets may also come from files: TPC_GRAPH_CLIENT_SECRET_FILE=/run/secrets/graph. */
+const SECRET_FILE_VARS = ['TPC_GRAPH_CLIENT_SECRET', 'TPC_WEBEX_ACCESS_TOKEN', 'TPC_WEBEX_WEBHOOK_SECRET', 'TPC_BOOTSTRAP_ADMIN_KEY'];
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.');
+  let node = target;
+  for (const part of parts.slice(0, -1)) {
+    if (typeof node[part] !== 'object' || node[part] === null) node[part] = {};
+    node = node[part] as Record<string, unknown>;
+  }
+  node[parts[parts.length - 1]!] = value;
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Record<string, unknown> = {}): Config {
+  const problems: string[] = [];
+  let raw: Record<string, unknown> = {};
+  const file = env.TPC_CONFIG_FILE;
+  if (file) {
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) problems.push(`TPC_CONFIG_FILE (${file}): must hold a JSON object`);
+      else raw = parsed as Record<string, unknown>;
+    } catch (err) {
+      problems.push(`TPC_CONFIG_FILE (${file}): ${(err as Error).message}`);
+    }
+  }
+  for (const [name, path] of Object.entries(ENV_MAP)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') setPath(raw, path, value);
+  }
+  for (const name of SECRET_FILE_VARS) {
+    const secretFile = env[`${name}_FILE`];
+    if (!secretFile) continue;
+    try {
+      setPath(raw, ENV_MAP[name]!, readFileSync(secretFile, 'utf8').trim());
+    } catch (err) {
+      problems.push(`${name}_FILE (${secretFile}): ${(err as Error).message}`);
+    }
+  }
+  for (const [path, value] of Object.entries(overrides)) setPath(raw, path, value);
+
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    const envByPath = Object.fromEntries(Object.entries(ENV_MAP).map(([k, v]) => [v, k]));
+    for (const p of describeIssues(result.error)) problems.push(`${p.field}${envByPath[p.field] ? ` (${envByPath[p.field]})` : ''}: ${p.message}`);
+  }
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
+  const config = result.data;
+  if (config.mode === 'live') {
+    const need: [unknown, string][] = [
+      [config.graph.tenantId, 'graph.tenantId (TPC_GRAPH_TENANT_ID)'],
+      [config.graph.clientId, 'graph.clientId (TPC_GRAPH_CLIENT_ID)'],
+      [config.graph.clientSecret ?? config.graph.certificatePath, 'graph.clientSecret or graph.certificatePath'],
+      [config.webex.baseUrl, 'webex.baseUrl (TPC_WEBEX_BASE_URL)'],
+      [config.webex.orgId, 'webex.orgId (TPC_WEBEX_ORG_ID)'],
+      [config.webex.accessToken, 'webex.accessToken (TPC_WEBEX_ACCESS_TOKEN)'],
+    ];
+    const missing = need.filter(([v]) => !v).map(([, name]) => `${name}: required in live mode`);
+    if (config.graph.presenceMode === 'subscribe' && !config.publicUrl) missing.push('publicUrl (TPC_PUBLIC_URL): required for subscribe mode');
+    if (missing.length) throw new ConfigError(missing);
+  }
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,74 @@
+/**
+ * Types shared by the socket.io gateway and the widgets. Type-only: the widget bundle imports nothing at run
+ * time from the server.
+ */
+
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string; field?: string } };
+
+export interface PresenceView {
+  availability: string;
+  activity: string;
+  outOfOffice?: boolean;
+  /** Words, e.g. "In a Teams call". */
+  label: string;
+  observedAt: number;
+}
+
+export interface DecisionView {
+  id: number;
+  at: number;
+  trigger: string;
+  action: string;
+  reason: string;
+  /** The reason in words, for people. */
+  text: string;
+  result: string;
+}
+
+export interface AgentView {
+  agentId: string;
+  name: string;
+  email: string;
+  teamId: string;
+  teamName: string;
+  teamsUserId: string | null;
+  state: string;
+  idleCodeId: string | null;
+  idleCodeName: string | null;
+  origin: string;
+  stateChangedAt: number;
+  /** True when the current idle was set by the connector. */
+  setByConnector: boolean;
+  presence: PresenceView | null;
+  pendingIdleCodeName: string | null;
+  releaseDueAt: number | null;
+  pausedUntil: number | null;
+  syncEnabled: boolean;
+  lastDecision: DecisionView | null;
+  /** Why sync is not acting right now, in words (stale presence, connector inactive...), or null. */
+  notice: string | null;
+}
+
+export interface DirectoryEntryView {
+  id: string;
+  displayName: string;
+  department: string | null;
+  jobTitle: string | null;
+  phone: string;
+  presence: PresenceView | null;
+}
+
+export interface ServerToClientEvents {
+  'agent:view': (view: AgentView) => void;
+  'agents:changed': (views: AgentView[]) => void;
+  'connector:status': (status: unknown) => void;
+}
+
+export interface ClientToServerEvents {
+  'agent:get': (ack: (res: Ack<AgentView>) => void) => void;
+  'agent:pause': (body: { minutes: number }, ack: (res: Ack<AgentView>) => void) => void;
+  'agent:resume': (ack: (res: Ack<AgentView>) => void) => void;
+  'directory:search': (body: { query: string }, ack: (res: Ack<DirectoryEntryView[]>) => void) => void;
+  'supervisor:agents': (ack: (res: Ack<AgentView[]>) => void) => void;
+  'admin:status': (ack: (res: Ack<unknown>) => void) => void;
+}

@@ -1,0 +1,38 @@
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+/**
+ * Structured logs (pino). Credentials are redacted by path so a token can never reach a log line even when a
+ * whole request or config object is logged.
+ */
+export const REDACT_PATHS = [
+  'authorization',
+  'headers.authorization',
+  'req.headers.authorization',
+  '*.authorization',
+  'token',
+  '*.token',
+  'accessToken',
+  '*.accessToken',
+  'access_token',
+  '*.access_token',
+  'clientSecret',
+  '*.clientSecret',
+  'client_secret',
+  'password',
+  '*.password',
+  'secret',
+  '*.secret',
+  'apiKey',
+  '*.apiKey',
+  'clientState',
+  '*.clientState',
+];
+
+export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
+  const options = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: undefined };
+  return destination ? pino(options, destination as pino.DestinationStream) : pino(options);
+}
+
+export const silentLogger: Logger = pino({ level: 'silent' });

@@ -1,0 +1,163 @@
+/**
+ * The interfaces the services need from the outside world. Adapters (graph/, contact-center/, store/,
+ * gateway/) implement them; tests implement them with hand-written fakes in test/fakes/.
+ */
+import type { AgentState, IdleCode, Origin } from './domain/agent.js';
+import type { Presence } from './domain/presence.js';
+
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): { cancel(): void };
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout(fn, ms) {
+    const t = setTimeout(fn, ms);
+    t.unref?.();
+    return { cancel: () => clearTimeout(t) };
+  },
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// Microsoft side
+
+export interface PresenceEvent {
+  /** Entra object id of the Teams user. */
+  teamsUserId: string;
+  presence: Presence;
+  /** When the connector observed it (ms epoch). */
+  observedAt: number;
+  /** How it was observed. */
+  via: 'poll' | 'notification' | 'reconcile';
+}
+
+export interface PresenceSourceHealth {
+  mode: 'poll' | 'subscribe';
+  /** Last time presence was read successfully (ms epoch), or null. */
+  lastSuccessAt: number | null;
+  /** Last failure message, or null. */
+  lastError: string | null;
+  throttledCount: number;
+  /** Poll mode: current interval and how late the last cycle ran. */
+  pollIntervalMs?: number;
+  pollLagMs?: number;
+  /** Subscribe mode: earliest subscription expiry (ms epoch). */
+  subscriptionExpiresAt?: number | null;
+  subscriptions?: number;
+  graphCalls: number;
+}
+
+/**
+ * Emits only presence that changed since the last observation of that user. `watch` replaces the set of
+ * watched users; the source decides how to batch and pace its calls.
+ */
+export interface PresenceSource {
+  readonly mode: 'poll' | 'subscribe';
+  start(onPresence: (events: PresenceEvent[]) => void): Promise<void>;
+  stop(): Promise<void>;
+  watch(teamsUserIds: readonly string[]): void;
+  health(): PresenceSourceHealth;
+}
+
+/** A Teams user as the directory returns it. */
+export interface TeamsUser {
+  id: string;
+  displayName: string;
+  userPrincipalName: string;
+  mail?: string | null;
+  department?: string | null;
+  jobTitle?: string | null;
+  businessPhones?: string[];
+}
+
+export interface DirectoryEntry extends TeamsUser {
+  presence: Presence | null;
+  /** First E.164 business phone. */
+  phone: string;
+}
+
+export interface Directory {
+  /** Users whose mail or UPN equals one of the given addresses (case-insensitive). */
+  findUsersByEmail(emails: readonly string[]): Promise<Map<string, TeamsUser>>;
+  /** Colleagues by name, department or job title with live presence; only users with an E.164 business phone. */
+  search(query: string, limit: number): Promise<DirectoryEntry[]>;
+}
+
+/** Write-back: the connector's own presence session in Teams (sessionId = the app's client id). */
+export interface TeamsPresenceWriter {
+  setCallPresence(teamsUserId: string, activity: 'InACall' | 'InAConferenceCall', expirationMinutes: number): Promise<void>;
+  clearCallPresence(teamsUserId: string): Promise<void>;
+}
+
+/** Checks a Graph permission with a real call; used by the admin before activation. */
+export interface PermissionCheck {
+  permission: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface GraphAdmin {
+  checkPermissions(needed: readonly string[]): Promise<PermissionCheck[]>;
+  tokenAcquiredAt(): number | null;
+  adminConsentUrl(): string;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Contact-center side
+
+export interface CcAgent {
+  id: string;
+  name: string;
+  email: string;
+  teamId: string;
+  teamName: string;
+}
+
+export interface CcTeam {
+  id: string;
+  name: string;
+}
+
+export interface AgentSnapshot {
+  agentId: string;
+  state: AgentState;
+  idleCodeId?: string;
+  origin: Origin;
+  changedAt: number;
+  /** Reason text recorded with the last change. */
+  reason?: string;
+  /** The contact in progress while Engaged/WrapUp. */
+  contact?: { id: string; mediaType: string; conference: boolean } | null;
+}
+
+export type AgentEvent =
+  | ({ kind: 'state'; trackingId?: string } & AgentSnapshot)
+  /** A command the connector sent was refused or failed asynchronously. */
+  | { kind: 'command-failed'; agentId: string; trackingId: string; reason: string; at: number }
+  /** The event stream dropped or resumed: the engine reconciles. */
+  | { kind: 'stream'; status: 'down' | 'up'; at: number };
+
+export interface StateCommand {
+  agentId: string;
+  state: 'Available' | 'Idle';
+  idleCodeId?: string;
+  /** Text recorded in the contact center with the change (≤128 characters). */
+  reason: string;
+}
+
+export interface ContactCenter {
+  readonly vendor: string;
+  start(onEvent: (events: AgentEvent[]) => void): Promise<void>;
+  stop(): Promise<void>;
+  listIdleCodes(): Promise<IdleCode[]>;
+  listTeams(): Promise<CcTeam[]>;
+  listAgents(): Promise<CcAgent[]>;
+  /** Current state of every logged-in agent, for reconciliation. */
+  snapshot(): Promise<AgentSnapshot[]>;
+  /** Sends a state change; resolves once the contact center accepted it (the result arrives as an event). */
+  setState(cmd: StateCommand): Promise<{ trackingId: string }>;
+  /** Validates an agent's desktop token and returns the agent id it belongs to. */
+  verifyAgentToken?(token: string): Promise<string | null>;
+  health(): { lastSuccessAt: number | null; lastError: string | null; streamUp: boolean };
+}
