@@ -1,0 +1,169 @@
+import { X509Certificate } from 'node:crypto';
+import { ConfidentialClientApplication, LogLevel, type AuthenticationResult, type Configuration } from '@azure/msal-node';
+import { AuthenticationHandler, Client, TelemetryHandler, type Middleware } from '@microsoft/microsoft-graph-client';
+import type { Logger } from '../logger.js';
+import type { Clock } from '../ports.js';
+import { createHttpsTransport, HttpsMessageHandler, msalNetworkModule, type HttpsTransport } from './https-transport.js';
+
+/**
+ * Identity (msal-node confidential client) and the Graph client, wired once. The real Microsoft endpoints are
+ * the defaults; the emulator differs only by `authorityHost`, `graphBaseUrl` and a trusted CA.
+ */
+
+/** The Graph resource is named by this URI whatever host serves it. */
+export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+const MICROSOFT_AUTHORITY_HOSTS = new Set(['login.microsoftonline.com', 'login.microsoftonline.us', 'login.chinacloudapi.cn', 'login.partner.microsoftonline.cn']);
+
+export interface GraphCertificateCredential {
+  certificatePem: string;
+  privateKeyPem: string;
+}
+
+export interface GraphClientOptions {
+  tenantId: string;
+  clientId: string;
+  clientSecret?: string;
+  certificate?: GraphCertificateCredential;
+  authorityHost: string;
+  graphBaseUrl: string;
+  caCertPem?: string;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface ServiceAccount {
+  username: string;
+  password: string;
+}
+
+export interface GraphConnection {
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly authorityHost: string;
+  /** App-only client (client credentials). */
+  readonly app: Client;
+  /** Client acting as a delegated service account (password grant); one per username, cached. */
+  delegated(account: ServiceAccount): Client;
+  appToken(): Promise<string>;
+  delegatedToken(account: ServiceAccount): Promise<string>;
+  /** When the app token in use was obtained from the token endpoint (not the cache), or null. */
+  tokenAcquiredAt(): number | null;
+  tokenExpiresAt(): number | null;
+  close(): void;
+}
+
+export function sha256Thumbprint(certificatePem: string): string {
+  return new X509Certificate(certificatePem).fingerprint256.replace(/:/g, '').toLowerCase();
+}
+
+export function createGraphConnection(options: GraphClientOptions): GraphConnection {
+  const { clock, logger } = options;
+  const transport: HttpsTransport = createHttpsTransport({ caCertPem: options.caCertPem });
+  const authorityHost = options.authorityHost.replace(/\/+$/, '');
+  const authorityUrl = new URL(authorityHost);
+  const graphUrl = new URL(options.graphBaseUrl);
+
+  const msalConfig: Configuration = {
+    auth: {
+      clientId: options.clientId,
+      authority: `${authorityHost}/${options.tenantId}`,
+      // Outside Microsoft's clouds msal would ask login.microsoftonline.com for instance metadata; naming the
+      // host as known makes it read the authority's own OpenID configuration instead.
+      ...(MICROSOFT_AUTHORITY_HOSTS.has(authorityUrl.hostname) ? {} : { knownAuthorities: [authorityUrl.host] }),
+      ...(options.certificate
+        ? { clientCertificate: { thumbprintSha256: sha256Thumbprint(options.certificate.certificatePem), privateKey: options.certificate.privateKeyPem } }
+        : { clientSecret: options.clientSecret }),
+    },
+    system: {
+      networkClient: msalNetworkModule(transport),
+      loggerOptions: {
+        piiLoggingEnabled: false,
+        logLevel: LogLevel.Warning,
+        loggerCallback: (level, message) => {
+          if (level <= LogLevel.Warning) logger.warn({ component: 'msal' }, message);
+        },
+      },
+    },
+  };
+  const cca = new ConfidentialClientApplication(msalConfig);
+
+  let acquiredAt: number | null = null;
+  let expiresAt: number | null = null;
+
+  // msal can return a result with an empty access token (a token endpoint answering 404 with `{}`); treat
+  // that as a failure rather than sending "Bearer " to Graph.
+  const checked = (result: AuthenticationResult | null, what: string): AuthenticationResult => {
+    if (!result || !result.accessToken) throw new Error(`${what}: the token endpoint returned no access token`);
+    return result;
+  };
+
+  const appToken = async (): Promise<string> => {
+    const result = checked(await cca.acquireTokenByClientCredential({ scopes: [GRAPH_SCOPE] }), 'app token');
+    if (!result.fromCache || acquiredAt === null) acquiredAt = clock.now();
+    expiresAt = result.expiresOn ? result.expiresOn.getTime() : null;
+    return result.accessToken;
+  };
+
+  const delegatedCache = new Map<string, { token: string; expiresAt: number } | Promise<string>>();
+  const delegatedToken = async (account: ServiceAccount): Promise<string> => {
+    const cached = delegatedCache.get(account.username);
+    if (cached instanceof Promise) return cached;
+    // Renew five minutes early, as msal does for cached tokens, so a call never leaves with a dying token.
+    if (cached && cached.expiresAt - 300_000 > clock.now()) return cached.token;
+    const pending = (async () => {
+      try {
+        const result = checked(
+          await cca.acquireTokenByUsernamePassword({ scopes: [GRAPH_SCOPE], username: account.username, password: account.password }),
+          `delegated token for ${account.username}`,
+        );
+        const exp = result.expiresOn ? result.expiresOn.getTime() : clock.now() + 3_600_000;
+        delegatedCache.set(account.username, { token: result.accessToken, expiresAt: exp });
+        return result.accessToken;
+      } catch (err) {
+        delegatedCache.delete(account.username);
+        throw err;
+      }
+    })();
+    delegatedCache.set(account.username, pending);
+    return pending;
+  };
+
+  const makeClient = (getAccessToken: () => Promise<string>): Client => {
+    // No RetryHandler in the chain: every caller handles 429/5xx itself. The poller must count each HTTP
+    // call against the throttling budget and pause everything on Retry-After; hidden retries inside the
+    // client would spend budget the limiter never saw.
+    const chain: Middleware[] = [new AuthenticationHandler({ getAccessToken }), new TelemetryHandler(), new HttpsMessageHandler(transport)];
+    return Client.initWithMiddleware({
+      middleware: chain,
+      baseUrl: `${graphUrl.origin}${graphUrl.pathname.replace(/\/+$/, '')}/`,
+      defaultVersion: 'v1.0',
+      // The auth handler attaches tokens only to Graph's own hosts and these; https only.
+      customHosts: new Set([graphUrl.hostname]),
+    });
+  };
+
+  const app = makeClient(appToken);
+  const delegatedClients = new Map<string, Client>();
+
+  return {
+    tenantId: options.tenantId,
+    clientId: options.clientId,
+    authorityHost,
+    app,
+    delegated(account) {
+      let client = delegatedClients.get(account.username);
+      if (!client) {
+        client = makeClient(() => delegatedToken(account));
+        delegatedClients.set(account.username, client);
+      }
+      return client;
+    },
+    appToken,
+    delegatedToken,
+    tokenAcquiredAt: () => acquiredAt,
+    tokenExpiresAt: () => expiresAt,
+    close() {
+      transport.close();
+    },
+  };
+}

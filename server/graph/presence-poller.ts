@@ -1,0 +1,138 @@
+import type { Client } from '@microsoft/microsoft-graph-client';
+import type { Logger } from '../logger.js';
+import type { Clock, PresenceEvent } from '../ports.js';
+import { CallBudget } from './call-budget.js';
+import { describeGraphError, graphStatus, isRetryable, retryAfterMs } from './graph-errors.js';
+import { chunk, getPresencesByUserId } from './presence-api.js';
+import type { PresenceTracker } from './presence-tracker.js';
+
+/**
+ * Reads presence for a list of users with getPresencesByUserId: batches of 650, a few calls in flight, every
+ * call started only when the shared CallBudget allows it. A 429 pauses every call for Retry-After (or an
+ * exponential backoff when absent) and the batch is retried; other failures are recorded for health and the
+ * batch waits for the next cycle. Only observations that differ from the tracker's last one are emitted.
+ */
+
+export interface PollerStats {
+  lastSuccessAt: number | null;
+  lastError: string | null;
+  throttledCount: number;
+  graphCalls: number;
+}
+
+export interface PresencePollerOptions {
+  client: Client;
+  clock: Clock;
+  logger: Logger;
+  budget: CallBudget;
+  tracker: PresenceTracker;
+  /** Calls in flight at once (default 4). */
+  concurrency?: number;
+}
+
+const MAX_THROTTLE_RETRIES = 6;
+const MAX_ERROR_RETRIES = 2;
+
+export class PresencePoller {
+  readonly stats: PollerStats = { lastSuccessAt: null, lastError: null, throttledCount: 0, graphCalls: 0 };
+  private stopped = false;
+  private readonly sleepers = new Set<() => void>();
+
+  constructor(private readonly options: PresencePollerOptions) {}
+
+  /** Wakes every wait and makes running cycles end after their current call. */
+  stop(): void {
+    this.stopped = true;
+    for (const wake of this.sleepers) wake();
+    this.sleepers.clear();
+  }
+
+  resume(): void {
+    this.stopped = false;
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  /** One pass over `ids`; resolves when every batch was read, failed, or the poller stopped. */
+  async runCycle(ids: readonly string[], via: PresenceEvent['via'], emit: (events: PresenceEvent[]) => void): Promise<void> {
+    const batches = chunk(ids);
+    let index = 0;
+    const worker = async (): Promise<void> => {
+      while (!this.stopped && index < batches.length) {
+        const batch = batches[index++]!;
+        await this.readBatch(batch, via, emit);
+      }
+    };
+    const workers = Math.min(this.options.concurrency ?? 4, batches.length);
+    await Promise.all(Array.from({ length: workers }, worker));
+  }
+
+  sleep(ms: number): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = (): void => {
+        timer.cancel();
+        this.sleepers.delete(wake);
+        resolve();
+      };
+      const timer = this.options.clock.setTimeout(wake, ms);
+      this.sleepers.add(wake);
+    });
+  }
+
+  private async acquire(): Promise<boolean> {
+    const { budget, clock } = this.options;
+    for (;;) {
+      if (this.stopped) return false;
+      const now = clock.now();
+      if (budget.tryTake(now)) return true;
+      await this.sleep(Math.max(1, budget.waitMs(now)));
+    }
+  }
+
+  private async readBatch(batch: string[], via: PresenceEvent['via'], emit: (events: PresenceEvent[]) => void): Promise<void> {
+    const { clock, logger, budget, tracker, client } = this.options;
+    for (let attempt = 0; ; attempt++) {
+      if (!(await this.acquire())) return;
+      this.stats.graphCalls += 1;
+      try {
+        const result = await getPresencesByUserId(client, batch);
+        const now = clock.now();
+        this.stats.lastSuccessAt = now;
+        this.stats.lastError = null;
+        const events: PresenceEvent[] = [];
+        for (const { id, presence } of result) {
+          if (tracker.observe(id, presence)) events.push({ teamsUserId: id, presence: tracker.get(id)!, observedAt: now, via });
+        }
+        if (events.length > 0) {
+          try {
+            emit(events);
+          } catch (err) {
+            logger.error({ err }, 'presence consumer failed');
+          }
+        }
+        return;
+      } catch (err) {
+        const status = graphStatus(err);
+        const backoff = Math.min(60_000, 1_000 * 2 ** attempt);
+        this.stats.lastError = describeGraphError(err);
+        if (status === 429) {
+          this.stats.throttledCount += 1;
+          const wait = retryAfterMs(err, clock.now()) ?? backoff;
+          budget.pause(clock.now() + wait);
+          logger.warn({ retryAfterMs: wait, batch: batch.length }, 'Graph throttled presence reads; pausing all calls');
+          if (attempt < MAX_THROTTLE_RETRIES) continue;
+          return;
+        }
+        logger.warn({ status, error: this.stats.lastError, batch: batch.length }, 'presence read failed');
+        if (isRetryable(err) && attempt < MAX_ERROR_RETRIES) {
+          await this.sleep(backoff);
+          continue;
+        }
+        return;
+      }
+    }
+  }
+}
