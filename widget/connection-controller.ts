@@ -1,0 +1,166 @@
+import { io, type Socket } from 'socket.io-client';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../server/gateway/contract.js';
+
+/**
+ * The live socket.io connection of a component. Opens in `hostConnected`, closes in `hostDisconnected`, and
+ * calls `onConnect` on every connect and reconnect so the host fetches its fresh view: after a server restart
+ * the widget never shows what it knew before the gap. Every status change re-renders the host.
+ */
+
+export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+type Listeners = { [E in keyof ServerToClientEvents]?: ServerToClientEvents[E] };
+
+export interface ConnectionOptions {
+  serverUrl: () => string;
+  token: () => string;
+  /** Runs after each (re)connect; the place to request the fresh view. */
+  onConnect?: (socket: ClientSocket) => void;
+  listeners?: Listeners;
+  /** How long to wait for an ack. */
+  ackTimeoutMs?: number;
+  /** Delay before trying again after the server refused the connection (a rejected or expired token). */
+  retryAfterRejectMs?: number;
+}
+
+type AckEvent = {
+  [E in keyof ClientToServerEvents]: Parameters<ClientToServerEvents[E]> extends [...infer _A, (res: Ack<infer _T>) => void]
+    ? E
+    : never;
+}[keyof ClientToServerEvents];
+
+type AckData<E extends AckEvent> = Parameters<ClientToServerEvents[E]> extends [...infer _A, (res: Ack<infer T>) => void] ? T : never;
+type AckArgs<E extends AckEvent> = Parameters<ClientToServerEvents[E]> extends [...infer A, (res: Ack<infer _T>) => void] ? A : never;
+
+export class ConnectionController implements ReactiveController {
+  status: ConnectionStatus = 'disconnected';
+  /** Why the last connection attempt failed, in words, or null. */
+  error: string | null = null;
+  private socket: ClientSocket | null = null;
+  private connectedUrl = '';
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly options: ConnectionOptions,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.open();
+  }
+
+  hostDisconnected(): void {
+    this.close();
+  }
+
+  /**
+   * Call after the host's attributes change. A new server URL reconnects; a new token is used for the next
+   * handshake (Webex Desktop refreshes `$STORE.auth.accessToken` while the socket stays up); a token that
+   * arrives after start-up opens the first connection.
+   */
+  configure(): void {
+    const url = this.options.serverUrl();
+    if (this.socket && url !== this.connectedUrl) {
+      this.close();
+      this.open();
+      return;
+    }
+    if (this.socket) {
+      this.socket.auth = { token: this.options.token() };
+      if (this.status === 'disconnected' && !this.socket.active) this.socket.connect();
+      return;
+    }
+    this.open();
+  }
+
+  get connected(): boolean {
+    return this.status === 'connected';
+  }
+
+  /** Emits an event and resolves with its ack; a missing connection or a timeout resolves as an error ack. */
+  async request<E extends AckEvent>(event: E, ...args: AckArgs<E>): Promise<Ack<AckData<E>>> {
+    const socket = this.socket;
+    if (!socket || !socket.connected) {
+      return { ok: false, error: { code: 'disconnected', message: 'Not connected to the connector.' } };
+    }
+    const timeout = this.options.ackTimeoutMs ?? 8000;
+    try {
+      const emit = socket.timeout(timeout).emitWithAck as unknown as (ev: string, ...a: unknown[]) => Promise<Ack<AckData<E>>>;
+      const res = await emit.call(socket, event, ...(args as unknown[]));
+      if (!res || typeof res !== 'object' || typeof res.ok !== 'boolean') {
+        return { ok: false, error: { code: 'bad_answer', message: 'The connector sent an answer this widget does not understand.' } };
+      }
+      return res;
+    } catch {
+      return { ok: false, error: { code: 'timeout', message: 'The connector did not answer in time.' } };
+    }
+  }
+
+  private open(): void {
+    const url = this.options.serverUrl();
+    const token = this.options.token();
+    if (!token) {
+      this.setStatus('disconnected', 'No sign-in token yet.');
+      return;
+    }
+    this.connectedUrl = url;
+    const socket: ClientSocket = url
+      ? io(url, { auth: { token }, transports: ['websocket'] })
+      : io({ auth: { token }, transports: ['websocket'] });
+    this.socket = socket;
+    this.setStatus('connecting', null);
+
+    socket.on('connect', () => {
+      this.setStatus('connected', null);
+      this.options.onConnect?.(socket);
+    });
+    socket.on('disconnect', () => {
+      this.setStatus(socket.active ? 'connecting' : 'disconnected', socket.active ? null : 'Disconnected.');
+    });
+    socket.on('connect_error', (err: Error) => {
+      // `active` false means the server refused the handshake (middleware error): the client will not retry by
+      // itself, so try again later with whatever token the host holds by then.
+      if (!socket.active) {
+        this.setStatus('disconnected', err.message || 'The connector refused the connection.');
+        this.scheduleRetry(socket);
+      } else {
+        this.setStatus('connecting', 'The connector cannot be reached; retrying.');
+      }
+    });
+    for (const [event, listener] of Object.entries(this.options.listeners ?? {})) {
+      socket.on(event as keyof ServerToClientEvents, listener as never);
+    }
+  }
+
+  private scheduleRetry(socket: ClientSocket): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      if (this.socket !== socket || socket.connected) return;
+      socket.auth = { token: this.options.token() };
+      this.setStatus('connecting', this.error);
+      socket.connect();
+    }, this.options.retryAfterRejectMs ?? 5000);
+  }
+
+  private close(): void {
+    clearTimeout(this.retryTimer);
+    const socket = this.socket;
+    this.socket = null;
+    if (socket) {
+      socket.removeAllListeners();
+      socket.disconnect();
+    }
+    this.setStatus('disconnected', null);
+  }
+
+  private setStatus(status: ConnectionStatus, error: string | null): void {
+    if (this.status === status && this.error === error) return;
+    this.status = status;
+    this.error = error;
+    this.host.requestUpdate();
+  }
+}
