@@ -78,7 +78,7 @@ export interface DirectoryEntry extends TeamsUser {
 }
 
 export interface Directory {
-  /** Users whose mail or UPN equals one of the given addresses (case-insensitive). */
+  /** Users whose mail or UPN equals one of the given addresses (case-insensitive), keyed by the lower-cased address asked for. */
   findUsersByEmail(emails: readonly string[]): Promise<Map<string, TeamsUser>>;
   /** Colleagues by name, department or job title with live presence; only users with an E.164 business phone. */
   search(query: string, limit: number): Promise<DirectoryEntry[]>;
@@ -160,4 +160,22 @@ export interface ContactCenter {
   /** Validates an agent's desktop token and returns the agent id it belongs to. */
   verifyAgentToken?(token: string): Promise<string | null>;
   health(): { lastSuccessAt: number | null; lastError: string | null; streamUp: boolean };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Engine collaborators
+
+/** Pushes fresh views to widgets. Calls are cheap and coalesced by the implementation. */
+export interface Publisher {
+  agentsChanged(agentIds: Iterable<string>): void;
+  connectorChanged(): void;
+}
+
+export const nullPublisher: Publisher = { agentsChanged: () => {}, connectorChanged: () => {} };
+
+/** Contact center → Teams write-back, with the echo it causes (see decide's echo suppression). */
+export interface WriteBack {
+  onAgentState(agent: { agentId: string; teamsUserId: string; mode: import('./domain/mapping.js').SyncMode }, snapshot: AgentSnapshot): void;
+  echoFor(teamsUserId: string): { presence: Presence; until: number } | null;
+  stop(): Promise<void>;
 }

@@ -1,0 +1,87 @@
+import type { Logger } from '../logger.js';
+import type { Clock, ContactCenter, Directory, DirectoryEntry, PresenceSource } from '../ports.js';
+import type { AgentRecord } from '../store/agent-store.js';
+import type { Stores } from '../store/index.js';
+import type { AgentRegistry } from './agent-registry.js';
+
+/**
+ * Keeps the agent list in step with the contact center and matches each agent to a Teams user by email /
+ * user principal name; the presence source then watches exactly the matched users.
+ */
+export class DirectoryService {
+  lastRefreshAt: number | null = null;
+  lastError: string | null = null;
+
+  constructor(
+    private readonly d: {
+      stores: Stores;
+      registry: AgentRegistry;
+      cc: ContactCenter;
+      directory: Directory;
+      presence: PresenceSource;
+      clock: Clock;
+      logger: Logger;
+    },
+  ) {}
+
+  /** Pulls teams, agents and idle codes from the contact center, then matches agents to Teams users. */
+  async refresh(): Promise<{ agents: number; matched: number }> {
+    const { stores, registry, cc, clock } = this.d;
+    try {
+      const [teams, agents, codes] = await Promise.all([cc.listTeams(), cc.listAgents(), cc.listIdleCodes()]);
+      const now = clock.now();
+      stores.connector.replaceIdleCodes(codes, now);
+      registry.setIdleCodes(codes);
+      stores.profiles.upsertTeams(teams, registry.profiles.has('default') ? 'default' : null);
+      registry.reloadTeams();
+      stores.agents.upsertDirectory(
+        agents.map((a) => ({ id: a.id, name: a.name, email: a.email, teamId: a.teamId || null })),
+        now,
+      );
+      const known = new Map(stores.agents.all().map((a) => [a.id, a]));
+      for (const a of agents) {
+        const existing = registry.agents.get(a.id);
+        const fresh = known.get(a.id)!;
+        registry.putAgent(existing ? { ...existing, name: fresh.name, email: fresh.email, teamId: fresh.teamId } : fresh);
+      }
+      const matched = await this.match([...registry.agents.values()]);
+      this.lastRefreshAt = clock.now();
+      this.lastError = null;
+      return { agents: registry.agents.size, matched };
+    } catch (err) {
+      this.lastError = (err as Error).message;
+      this.d.logger.warn({ err: this.lastError }, 'directory refresh failed');
+      throw err;
+    }
+  }
+
+  private async match(agents: AgentRecord[]): Promise<number> {
+    const { stores, registry, clock } = this.d;
+    const users = await this.d.directory.findUsersByEmail(agents.map((a) => a.email));
+    const now = clock.now();
+    let matched = 0;
+    stores.db.transaction(() => {
+      for (const a of agents) {
+        const user = users.get(a.email.toLowerCase());
+        const teamsUserId = user?.id ?? null;
+        if (teamsUserId) matched++;
+        if (teamsUserId === a.teamsUserId) continue;
+        const updated = { ...a, teamsUserId, ...(teamsUserId ? {} : { presence: null, presenceAt: null }) };
+        registry.putAgent(updated);
+        stores.agents.save(updated, now);
+      }
+    })();
+    this.d.presence.watch([...registry.agents.values()].flatMap((a) => (a.teamsUserId ? [a.teamsUserId] : [])));
+    return matched;
+  }
+
+  unmatched(): { agentId: string; name: string; email: string }[] {
+    return [...this.d.registry.agents.values()]
+      .filter((a) => !a.teamsUserId)
+      .map((a) => ({ agentId: a.id, name: a.name, email: a.email }));
+  }
+
+  search(query: string, limit = 20): Promise<DirectoryEntry[]> {
+    return this.d.directory.search(query, limit);
+  }
+}

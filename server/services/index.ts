@@ -1,0 +1,109 @@
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { Clock, ContactCenter, Directory, GraphAdmin, PresenceSource, Publisher, WriteBack } from '../ports.js';
+import type { Stores } from '../store/index.js';
+import { AgentRegistry } from './agent-registry.js';
+import { AgentService } from './agent-service.js';
+import { DirectoryService } from './directory-service.js';
+import { LifecycleService } from './lifecycle-service.js';
+import { PresenceHealthMonitor } from './presence-health-monitor.js';
+import { ProfileService } from './profile-service.js';
+import { SyncService } from './sync-service.js';
+import { ViewService } from './view-service.js';
+
+export interface ServiceDeps {
+  config: Config;
+  stores: Stores;
+  cc: ContactCenter;
+  presence: PresenceSource;
+  directory: Directory;
+  graphAdmin: GraphAdmin;
+  writeBack?: WriteBack;
+  clock: Clock;
+  logger: Logger;
+  /** Late-bound: the gateway exists only once the HTTP server does. */
+  publisher: Publisher;
+  extraTables?: readonly string[];
+}
+
+export type Services = ReturnType<typeof createServices>;
+
+export function createServices(d: ServiceDeps) {
+  const registry = new AgentRegistry(d.stores);
+  registry.load();
+  const sync = new SyncService({
+    stores: d.stores,
+    registry,
+    cc: d.cc,
+    clock: d.clock,
+    logger: d.logger,
+    publisher: d.publisher,
+    config: d.config.sync,
+    ...(d.writeBack ? { writeBack: d.writeBack } : {}),
+  });
+  const directory = new DirectoryService({ stores: d.stores, registry, cc: d.cc, directory: d.directory, presence: d.presence, clock: d.clock, logger: d.logger });
+  const lifecycle = new LifecycleService({
+    stores: d.stores,
+    registry,
+    sync,
+    directory,
+    cc: d.cc,
+    graph: d.graphAdmin,
+    presence: d.presence,
+    publisher: d.publisher,
+    clock: d.clock,
+    extraTables: d.extraTables ?? [],
+  });
+  const profiles = new ProfileService(d.stores, registry, d.clock, (profileId) => {
+    const affected = [...registry.agents.values()].filter((a) => registry.profileFor(a)?.id === profileId || profileId === 'default');
+    sync.reevaluate(affected.map((a) => a.id), 'profile-changed');
+  });
+  const agents = new AgentService({ stores: d.stores, registry, sync, clock: d.clock, maxPauseMinutes: d.config.sync.maxPauseMinutes });
+  const views = new ViewService(registry);
+  const monitor = new PresenceHealthMonitor({
+    registry,
+    sync,
+    presence: d.presence,
+    publisher: d.publisher,
+    clock: d.clock,
+    logger: d.logger,
+    staleAfterMs: d.config.sync.stalePresenceMs,
+  });
+
+  function status() {
+    const ph = d.presence.health();
+    const cch = d.cc.health();
+    const all = [...registry.agents.values()];
+    return {
+      lifecycle: registry.lifecycle,
+      presenceMode: d.presence.mode,
+      health: {
+        tokenAcquiredAt: d.graphAdmin.tokenAcquiredAt(),
+        lastGraphSuccessAt: ph.lastSuccessAt,
+        lastGraphError: ph.lastError,
+        lastCcSuccessAt: cch.lastSuccessAt,
+        lastCcError: cch.lastError,
+        ccEventStreamUp: cch.streamUp,
+        subscriptionExpiresAt: ph.subscriptionExpiresAt ?? null,
+        subscriptions: ph.subscriptions ?? null,
+        pollIntervalMs: ph.pollIntervalMs ?? null,
+        pollLagMs: ph.pollLagMs ?? null,
+        throttled429: ph.throttledCount,
+        graphCalls: ph.graphCalls,
+        presenceStale: registry.presenceStaleSince != null,
+        staleSince: registry.presenceStaleSince,
+        lastDirectoryRefreshAt: directory.lastRefreshAt,
+      },
+      permissions: lifecycle.lastPermissionChecks,
+      adminConsentUrl: d.graphAdmin.adminConsentUrl(),
+      unmatchedAgents: directory.unmatched(),
+      counts: {
+        agents: all.length,
+        matched: all.filter((a) => a.teamsUserId).length,
+        connectorIdle: all.filter((a) => a.cc.state === 'Idle' && a.cc.origin === 'connector').length,
+      },
+    };
+  }
+
+  return { registry, sync, directory, lifecycle, profiles, agents, views, monitor, status, stores: d.stores, cc: d.cc, presence: d.presence };
+}

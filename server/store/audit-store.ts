@@ -1,0 +1,158 @@
+import type { Db } from './db.js';
+
+export const AUDIT_RESULTS = ['skipped', 'recorded', 'sent', 'accepted', 'confirmed', 'failed', 'superseded'] as const;
+export type AuditResult = (typeof AUDIT_RESULTS)[number];
+
+export interface AuditEntry {
+  id: number;
+  at: number;
+  agentId: string;
+  trigger: string;
+  action: string;
+  reason: string;
+  text: string;
+  teamsState: string | null;
+  inputs: unknown;
+  command: unknown;
+  result: AuditResult;
+  resultDetail: string | null;
+  trackingId: string | null;
+  sentAt: number | null;
+  resultAt: number | null;
+}
+
+export interface NewAuditEntry {
+  at: number;
+  agentId: string;
+  trigger: string;
+  action: string;
+  reason: string;
+  text: string;
+  teamsState?: string | null;
+  inputs: unknown;
+  command?: unknown;
+  result: AuditResult;
+}
+
+export interface AuditQuery {
+  agentId?: string;
+  action?: string;
+  reason?: string;
+  result?: string;
+  from?: number;
+  to?: number;
+  /** Entries with id lower than this (newest first paging). */
+  before?: number;
+  limit: number;
+}
+
+interface Row {
+  id: number;
+  at: number;
+  agent_id: string;
+  trigger: string;
+  action: string;
+  reason: string;
+  text: string;
+  teams_state: string | null;
+  inputs: string;
+  command: string | null;
+  result: AuditResult;
+  result_detail: string | null;
+  tracking_id: string | null;
+  sent_at: number | null;
+  result_at: number | null;
+}
+
+const fromRow = (r: Row): AuditEntry => ({
+  id: r.id,
+  at: r.at,
+  agentId: r.agent_id,
+  trigger: r.trigger,
+  action: r.action,
+  reason: r.reason,
+  text: r.text,
+  teamsState: r.teams_state,
+  inputs: JSON.parse(r.inputs),
+  command: r.command ? JSON.parse(r.command) : null,
+  result: r.result,
+  resultDetail: r.result_detail,
+  trackingId: r.tracking_id,
+  sentAt: r.sent_at,
+  resultAt: r.result_at,
+});
+
+/** The audit trail: every decision, applied or skipped, with inputs, command, result and timings. */
+export class AuditStore {
+  private readonly insert;
+  private readonly markSent;
+  private readonly markResult;
+  private readonly byId;
+  private readonly byTracking;
+  private readonly countAll;
+
+  constructor(private readonly db: Db) {
+    this.insert = db.prepare(
+      `INSERT INTO audit (at, agent_id, trigger, action, reason, text, teams_state, inputs, command, result)
+       VALUES (@at, @agentId, @trigger, @action, @reason, @text, @teamsState, @inputs, @command, @result)`,
+    );
+    this.markSent = db.prepare('UPDATE audit SET result = @result, tracking_id = @trackingId, sent_at = @sentAt WHERE id = @id');
+    this.markResult = db.prepare(
+      'UPDATE audit SET result = @result, result_detail = @detail, result_at = @at WHERE id = @id',
+    );
+    this.byId = db.prepare('SELECT * FROM audit WHERE id = ?');
+    this.byTracking = db.prepare('SELECT * FROM audit WHERE tracking_id = ? ORDER BY id DESC LIMIT 1');
+    this.countAll = db.prepare('SELECT COUNT(*) AS n FROM audit');
+  }
+
+  add(e: NewAuditEntry): number {
+    const info = this.insert.run({
+      ...e,
+      teamsState: e.teamsState ?? null,
+      inputs: JSON.stringify(e.inputs),
+      command: e.command === undefined ? null : JSON.stringify(e.command),
+    });
+    return Number(info.lastInsertRowid);
+  }
+
+  sent(id: number, trackingId: string, sentAt: number): void {
+    this.markSent.run({ id, trackingId, sentAt, result: 'accepted' });
+  }
+
+  result(id: number, result: AuditResult, detail: string | null, at: number): void {
+    this.markResult.run({ id, result, detail, at });
+  }
+
+  get(id: number): AuditEntry | null {
+    const row = this.byId.get(id) as Row | undefined;
+    return row ? fromRow(row) : null;
+  }
+
+  findByTracking(trackingId: string): AuditEntry | null {
+    const row = this.byTracking.get(trackingId) as Row | undefined;
+    return row ? fromRow(row) : null;
+  }
+
+  count(): number {
+    return (this.countAll.get() as { n: number }).n;
+  }
+
+  query(q: AuditQuery): AuditEntry[] {
+    const where: string[] = [];
+    const params: Record<string, unknown> = { limit: q.limit };
+    const add = (sql: string, key: string, value: unknown): void => {
+      if (value === undefined) return;
+      where.push(sql);
+      params[key] = value;
+    };
+    add('agent_id = @agentId', 'agentId', q.agentId);
+    add('action = @action', 'action', q.action);
+    add('reason = @reason', 'reason', q.reason);
+    add('result = @result', 'result', q.result);
+    add('at >= @from', 'from', q.from);
+    add('at <= @to', 'to', q.to);
+    add('id < @before', 'before', q.before);
+    const sql = `SELECT * FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT @limit`;
+    return (this.db.prepare(sql).all(params) as Row[]).map(fromRow);
+  }
+}

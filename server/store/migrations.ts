@@ -1,0 +1,91 @@
+/** Schema versions, applied in order, each once. Never edit a released entry: append a new one. */
+export const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE connector (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    lifecycle TEXT NOT NULL CHECK (lifecycle IN ('unconfigured', 'active', 'inactive', 'deleted')),
+    settings TEXT NOT NULL DEFAULT '{}',
+    changed_at INTEGER NOT NULL
+  );
+  INSERT INTO connector (id, lifecycle, settings, changed_at) VALUES (1, 'unconfigured', '{}', 0);
+
+  CREATE TABLE profiles (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE teams (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    sync_enabled INTEGER NOT NULL DEFAULT 1,
+    profile_id TEXT REFERENCES profiles(id) ON DELETE SET NULL
+  );
+
+  CREATE TABLE agents (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    email TEXT NOT NULL,
+    team_id TEXT,
+    teams_user_id TEXT,
+    cc_state TEXT NOT NULL DEFAULT 'LoggedOut',
+    idle_code_id TEXT,
+    origin TEXT NOT NULL DEFAULT 'unknown',
+    state_changed_at INTEGER NOT NULL DEFAULT 0,
+    contact TEXT,
+    presence TEXT,
+    presence_at INTEGER,
+    pending_idle_code_id TEXT,
+    release_due_at INTEGER,
+    override_presence TEXT,
+    paused_until INTEGER,
+    in_flight TEXT,
+    last_decision_id INTEGER,
+    updated_at INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX agents_teams_user ON agents(teams_user_id);
+  CREATE INDEX agents_email ON agents(email);
+  CREATE INDEX agents_release_due ON agents(release_due_at) WHERE release_due_at IS NOT NULL;
+
+  CREATE TABLE audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    agent_id TEXT NOT NULL,
+    trigger TEXT NOT NULL,
+    action TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    text TEXT NOT NULL,
+    teams_state TEXT,
+    inputs TEXT NOT NULL,
+    command TEXT,
+    result TEXT NOT NULL,
+    result_detail TEXT,
+    tracking_id TEXT,
+    sent_at INTEGER,
+    result_at INTEGER
+  );
+  CREATE INDEX audit_agent ON audit(agent_id, id);
+  CREATE INDEX audit_tracking ON audit(tracking_id) WHERE tracking_id IS NOT NULL;
+
+  CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'supervisor', 'agent')),
+    agent_id TEXT,
+    hash TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  );
+
+  CREATE TABLE idle_codes (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    is_system INTEGER NOT NULL,
+    active INTEGER NOT NULL,
+    is_default INTEGER NOT NULL DEFAULT 0,
+    updated_at INTEGER NOT NULL
+  );
+  `,
+];
