@@ -1,0 +1,186 @@
+import axios, { type AxiosInstance, type AxiosResponse, type Method } from 'axios';
+import { AppError } from '../../errors.js';
+import type { Logger } from '../../logger.js';
+import type { Clock } from '../../ports.js';
+
+/**
+ * The one axios instance that talks to Webex Contact Center. It owns the bearer token (set as a default
+ * header, never logged), the timeouts, the retry policy and the translation of vendor failures into
+ * `AppError` at the edge, so nothing above it ever sees an axios error.
+ *
+ * Retried: network errors and timeouts, 5xx, and 429 (waiting for `Retry-After` when given). Everything
+ * else is final. Backoff is exponential with full jitter, capped, so a fleet of connectors that lost the
+ * service at the same moment does not come back in lockstep.
+ */
+
+export interface WebexHttpOptions {
+  baseUrl: string;
+  accessToken: string;
+  clock: Clock;
+  logger: Logger;
+  timeoutMs?: number;
+  /** Attempts after the first one. */
+  retries?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Longest `Retry-After` honoured; a longer one ends the call as unavailable. */
+  maxRetryAfterMs?: number;
+  random?: () => number;
+}
+
+export interface WebexRequest {
+  method: Method;
+  path: string;
+  params?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Overrides the bearer token for this call (an agent's own token). */
+  token?: string;
+  /** Status codes answered without an error (e.g. 401 when validating someone else's token). */
+  acceptStatus?: readonly number[];
+  /** Set false for calls that must not be repeated. */
+  retry?: boolean;
+}
+
+export interface WebexHttpStats {
+  lastSuccessAt: number | null;
+  lastError: string | null;
+  calls: number;
+  retries: number;
+  throttled: number;
+}
+
+const RETRYABLE_STATUS = new Set([500, 502, 503, 504, 429]);
+
+export class WebexHttpClient {
+  private readonly http: AxiosInstance;
+  private readonly retries: number;
+  private readonly baseDelayMs: number;
+  private readonly maxDelayMs: number;
+  private readonly maxRetryAfterMs: number;
+  private readonly random: () => number;
+  readonly stats: WebexHttpStats = { lastSuccessAt: null, lastError: null, calls: 0, retries: 0, throttled: 0 };
+
+  constructor(private readonly opts: WebexHttpOptions) {
+    this.retries = opts.retries ?? 4;
+    this.baseDelayMs = opts.baseDelayMs ?? 200;
+    this.maxDelayMs = opts.maxDelayMs ?? 10_000;
+    this.maxRetryAfterMs = opts.maxRetryAfterMs ?? 60_000;
+    this.random = opts.random ?? Math.random;
+    this.http = axios.create({
+      baseURL: opts.baseUrl.replace(/\/+$/, ''),
+      timeout: opts.timeoutMs ?? 10_000,
+      headers: { Authorization: `Bearer ${opts.accessToken}`, Accept: 'application/json' },
+      // Every status comes back as a response; the retry and translation logic below decides.
+      validateStatus: () => true,
+      maxRedirects: 0,
+    });
+  }
+
+  /** `call` names the operation in errors and logs, e.g. "list idle codes". */
+  async request<T>(call: string, req: WebexRequest): Promise<AxiosResponse<T>> {
+    const attempts = req.retry === false ? 1 : this.retries + 1;
+    let lastFailure: AppError | null = null;
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      if (attempt > 0) this.stats.retries++;
+      this.stats.calls++;
+      let res: AxiosResponse<T>;
+      try {
+        res = await this.http.request<T>({
+          method: req.method,
+          url: req.path,
+          params: req.params,
+          data: req.body,
+          headers: {
+            ...req.headers,
+            ...(req.token !== undefined ? { Authorization: `Bearer ${req.token}` } : {}),
+          },
+        });
+      } catch (err) {
+        lastFailure = new AppError('unavailable', `Webex CC ${call} failed: ${networkReason(err)}`);
+        this.noteFailure(lastFailure);
+        if (attempt + 1 >= attempts) break;
+        const delay = this.backoff(attempt);
+        this.opts.logger.warn({ call, attempt: attempt + 1, delayMs: delay, reason: networkReason(err) }, 'webex call failed, retrying');
+        await this.sleep(delay);
+        continue;
+      }
+      if ((res.status >= 200 && res.status < 300) || req.acceptStatus?.includes(res.status)) {
+        this.stats.lastSuccessAt = this.opts.clock.now();
+        return res;
+      }
+      lastFailure = translateStatus(call, res.status, res.data);
+      this.noteFailure(lastFailure);
+      if (res.status === 429) this.stats.throttled++;
+      if (!RETRYABLE_STATUS.has(res.status) || attempt + 1 >= attempts) break;
+      const retryAfter = retryAfterMs(res.headers['retry-after'], this.opts.clock.now());
+      if (retryAfter !== null && retryAfter > this.maxRetryAfterMs) break;
+      const delay = retryAfter ?? this.backoff(attempt);
+      this.opts.logger.warn({ call, status: res.status, attempt: attempt + 1, delayMs: delay }, 'webex call refused, retrying');
+      await this.sleep(delay);
+    }
+    throw lastFailure ?? new AppError('unavailable', `Webex CC ${call} failed`);
+  }
+
+  private noteFailure(err: AppError): void {
+    this.stats.lastError = err.message;
+  }
+
+  /** Full jitter: uniform in [base, base·2^attempt], capped. */
+  private backoff(attempt: number): number {
+    const ceiling = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** attempt);
+    return Math.round(this.baseDelayMs + this.random() * Math.max(0, ceiling - this.baseDelayMs));
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => this.opts.clock.setTimeout(resolve, ms));
+  }
+}
+
+/** `Retry-After` as delta-seconds or an HTTP date; null when absent or unreadable. */
+export function retryAfterMs(header: unknown, now: number): number | null {
+  if (typeof header !== 'string' && typeof header !== 'number') return null;
+  const text = String(header).trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+/** Vendor status → AppError. The message names the call and carries the vendor's short reason, never headers. */
+export function translateStatus(call: string, status: number, body: unknown): AppError {
+  const detail = vendorReason(body);
+  const suffix = detail ? `: ${detail}` : '';
+  if (status === 400 || status === 404 || status === 409 || status === 422) {
+    return new AppError('invalid', `Webex CC ${call} was rejected (${status})${suffix}`, undefined, { status });
+  }
+  if (status === 401 || status === 403) {
+    return new AppError('upstream', `Webex CC ${call} was not authorised (${status}); check the integration token and its scopes`, undefined, { status });
+  }
+  if (status === 429 || status >= 500) {
+    return new AppError('unavailable', `Webex CC ${call} is unavailable (${status})${suffix}`, undefined, { status });
+  }
+  return new AppError('upstream', `Webex CC ${call} answered ${status}${suffix}`, undefined, { status });
+}
+
+/** The human part of a Webex error body: `{error:{reason|message}}`, `{message}` or `{errors:[…]}`. */
+function vendorReason(body: unknown): string {
+  if (typeof body === 'string') return body.slice(0, 200);
+  if (!body || typeof body !== 'object') return '';
+  const b = body as Record<string, unknown>;
+  const err = b.error && typeof b.error === 'object' ? (b.error as Record<string, unknown>) : null;
+  const candidates = [err?.reason, err?.message, b.message, b.reason, b.description];
+  for (const c of candidates) {
+    if (typeof c === 'string' && c) return c.slice(0, 200);
+    if (Array.isArray(c) && c.length) return JSON.stringify(c).slice(0, 200);
+  }
+  if (Array.isArray(b.errors) && b.errors.length) return JSON.stringify(b.errors).slice(0, 200);
+  return '';
+}
+
+function networkReason(err: unknown): string {
+  if (axios.isAxiosError(err)) {
+    if (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT') return 'timed out';
+    return err.code ? `network error ${err.code}` : 'network error';
+  }
+  return 'network error';
+}
