@@ -1,0 +1,242 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '../logger.js';
+import type { Clock } from '../ports.js';
+import type { GraphStore } from '../store/graph-store.js';
+import type { GraphConnection, ServiceAccount } from './graph-client.js';
+import { describeGraphError, graphStatus } from './graph-errors.js';
+import type { ClientStateLookup } from './notification-intake.js';
+import type { EncryptionCertificate } from './notification-crypto.js';
+
+/**
+ * Presence subscriptions, one per service account (Graph allows one presence subscription per application
+ * per delegated user), each covering one group of ≤650 users. Lifetime 60 minutes; renewed by PATCH 45
+ * minutes after the last create/renew (so at most one renewal per ~45 minutes); recreated when the PATCH
+ * answers 404 or the subscription expired unrenewed; `reauthorizationRequired` is answered with a PATCH,
+ * which Graph counts as reauthorization. One timer per subscription, never per user.
+ */
+
+export const SUBSCRIPTION_LIFETIME_MS = 60 * 60_000;
+export const RENEW_AFTER_MS = 45 * 60_000;
+const MAX_BACKOFF_MS = 5 * 60_000;
+
+export interface SubscriptionManagerOptions {
+  connection: GraphConnection;
+  store: GraphStore;
+  clock: Clock;
+  logger: Logger;
+  certificate: () => EncryptionCertificate;
+  notificationUrl: string;
+  lifecycleNotificationUrl: string;
+  onError: (message: string | null) => void;
+}
+
+export interface Slot {
+  account: ServiceAccount;
+  userIds: string[];
+  subscriptionId: string | null;
+  clientState: string | null;
+  expiresAt: number | null;
+  renewedAt: number | null;
+  failures: number;
+  timer: { cancel(): void } | null;
+  /** Serialises create/renew/delete for this slot. */
+  chain: Promise<void>;
+  renewals: number;
+}
+
+const resourceFor = (ids: readonly string[]): string => `communications/presences?$filter=id in (${ids.map((id) => `'${id.replace(/'/g, "''")}'`).join(',')})`;
+
+export class SubscriptionManager implements ClientStateLookup {
+  readonly slots: Slot[] = [];
+  private readonly byId = new Map<string, Slot>();
+  private readonly pending = new Set<string>();
+  private stopped = false;
+
+  constructor(private readonly o: SubscriptionManagerOptions) {}
+
+  clientStateOf(subscriptionId: string): string | undefined {
+    return this.byId.get(subscriptionId)?.clientState ?? undefined;
+  }
+
+  pendingClientStates(): Iterable<string> {
+    return this.pending;
+  }
+
+  /** Deletes subscriptions left by an earlier run: their certificate is gone, their notifications unreadable. */
+  async removeLeftovers(accounts: readonly ServiceAccount[]): Promise<void> {
+    for (const sub of this.o.store.subscriptions()) {
+      const account = accounts.find((a) => a.username === sub.account);
+      if (account) await this.deleteRemote(account, sub.id);
+      this.o.store.deleteSubscription(sub.id);
+    }
+  }
+
+  /** Points slot `index` at `userIds` (empty = no subscription); recreates when membership changed. */
+  assign(index: number, account: ServiceAccount, userIds: string[]): void {
+    let slot = this.slots[index];
+    if (!slot) {
+      slot = { account, userIds: [], subscriptionId: null, clientState: null, expiresAt: null, renewedAt: null, failures: 0, timer: null, chain: Promise.resolve(), renewals: 0 };
+      this.slots[index] = slot;
+    }
+    const same = slot.account.username === account.username && slot.userIds.length === userIds.length && slot.userIds.every((id, i) => id === userIds[i]);
+    if (same && (slot.subscriptionId || userIds.length === 0)) return;
+    slot.account = account;
+    slot.userIds = userIds;
+    this.enqueue(slot, () => this.recreate(slot));
+  }
+
+  /** Lifecycle notification for one of our subscriptions. */
+  onLifecycle(subscriptionId: string, event: string): void {
+    const slot = this.byId.get(subscriptionId);
+    if (!slot) return;
+    this.o.logger.info({ subscriptionId, event }, 'Graph subscription lifecycle event');
+    if (event === 'reauthorizationRequired') this.enqueue(slot, () => this.renew(slot));
+    else if (event === 'subscriptionRemoved') this.enqueue(slot, () => this.recreate(slot));
+  }
+
+  earliestExpiry(): number | null {
+    let min: number | null = null;
+    for (const s of this.slots) if (s?.expiresAt != null && (min === null || s.expiresAt < min)) min = s.expiresAt;
+    return min;
+  }
+
+  activeCount(): number {
+    return this.slots.filter((s) => s?.subscriptionId).length;
+  }
+
+  /** Cancels renewals, waits for operations in progress, then deletes every subscription (best effort). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const slots = this.slots.filter(Boolean);
+    for (const slot of slots) slot.timer?.cancel();
+    await Promise.all(slots.map((slot) => slot.chain));
+    await Promise.all(slots.map((slot) => this.dropCurrent(slot)));
+  }
+
+  private enqueue(slot: Slot, op: () => Promise<void>): void {
+    slot.chain = slot.chain.then(async () => {
+      if (this.stopped) return;
+      try {
+        await op();
+        slot.failures = 0;
+        this.o.onError(null);
+      } catch (err) {
+        slot.failures += 1;
+        const message = describeGraphError(err);
+        this.o.onError(`subscription for ${slot.account.username}: ${message}`);
+        this.o.logger.warn({ account: slot.account.username, error: message, failures: slot.failures }, 'Graph subscription operation failed; retrying');
+        const wait = Math.min(MAX_BACKOFF_MS, 1_000 * 2 ** (slot.failures - 1));
+        // A failed renewal retries as a renewal until the subscription has expired, then as a recreation.
+        this.schedule(slot, wait, () => (slot.subscriptionId && (slot.expiresAt ?? 0) > this.o.clock.now() ? this.renew(slot) : this.recreate(slot)));
+      }
+    });
+  }
+
+  private schedule(slot: Slot, ms: number, op: () => Promise<void>): void {
+    slot.timer?.cancel();
+    slot.timer = this.o.clock.setTimeout(() => {
+      slot.timer = null;
+      this.enqueue(slot, op);
+    }, Math.max(0, ms));
+  }
+
+  private async recreate(slot: Slot): Promise<void> {
+    await this.dropCurrent(slot);
+    if (slot.userIds.length === 0) return;
+    const { connection, clock, store } = this.o;
+    const cert = this.o.certificate();
+    const clientState = randomBytes(32).toString('base64url');
+    this.pending.add(clientState);
+    try {
+      const body = {
+        changeType: 'updated',
+        notificationUrl: this.o.notificationUrl,
+        lifecycleNotificationUrl: this.o.lifecycleNotificationUrl,
+        resource: resourceFor(slot.userIds),
+        expirationDateTime: new Date(clock.now() + SUBSCRIPTION_LIFETIME_MS).toISOString(),
+        clientState,
+        includeResourceData: true,
+        encryptionCertificate: cert.certificateBase64,
+        encryptionCertificateId: cert.id,
+        latestSupportedTlsVersion: 'v1_2',
+      };
+      const created = (await connection.delegated(slot.account).api('/subscriptions').post(body)) as { id?: string; expirationDateTime?: string };
+      if (!created?.id) throw new Error('subscription create answered without an id');
+      const now = clock.now();
+      slot.subscriptionId = created.id;
+      slot.clientState = clientState;
+      slot.expiresAt = parseExpiry(created.expirationDateTime, now + SUBSCRIPTION_LIFETIME_MS);
+      slot.renewedAt = now;
+      this.byId.set(created.id, slot);
+      store.saveSubscription({ id: created.id, account: slot.account.username, userIds: slot.userIds, clientState, expiresAt: slot.expiresAt, createdAt: now });
+      this.o.logger.info({ subscriptionId: created.id, account: slot.account.username, users: slot.userIds.length }, 'Graph presence subscription created');
+      this.scheduleRenewal(slot);
+    } finally {
+      this.pending.delete(clientState);
+    }
+  }
+
+  private async renew(slot: Slot): Promise<void> {
+    const id = slot.subscriptionId;
+    if (!id) return this.recreate(slot);
+    const { connection, clock, store } = this.o;
+    try {
+      const patched = (await connection
+        .delegated(slot.account)
+        .api(`/subscriptions/${encodeURIComponent(id)}`)
+        .patch({ expirationDateTime: new Date(clock.now() + SUBSCRIPTION_LIFETIME_MS).toISOString() })) as { expirationDateTime?: string } | undefined;
+      const now = clock.now();
+      slot.expiresAt = parseExpiry(patched?.expirationDateTime, now + SUBSCRIPTION_LIFETIME_MS);
+      slot.renewedAt = now;
+      slot.renewals += 1;
+      store.setSubscriptionExpiry(id, slot.expiresAt);
+      this.scheduleRenewal(slot);
+    } catch (err) {
+      if (graphStatus(err) !== 404) throw err;
+      this.o.logger.warn({ subscriptionId: id }, 'Graph subscription is gone; recreating');
+      this.forget(slot);
+      await this.recreate(slot);
+    }
+  }
+
+  private scheduleRenewal(slot: Slot): void {
+    const now = this.o.clock.now();
+    const expiresAt = slot.expiresAt ?? now + SUBSCRIPTION_LIFETIME_MS;
+    // 45 minutes after the last renewal, and in any case well before expiry (Graph may grant less than asked).
+    const at = Math.min((slot.renewedAt ?? now) + RENEW_AFTER_MS, expiresAt - Math.min(5 * 60_000, (expiresAt - now) / 4));
+    this.schedule(slot, at - now, () => (this.o.clock.now() >= (slot.expiresAt ?? 0) ? this.recreate(slot) : this.renew(slot)));
+  }
+
+  private forget(slot: Slot): void {
+    if (slot.subscriptionId) {
+      this.byId.delete(slot.subscriptionId);
+      this.o.store.deleteSubscription(slot.subscriptionId);
+    }
+    slot.subscriptionId = null;
+    slot.clientState = null;
+    slot.expiresAt = null;
+    slot.renewedAt = null;
+  }
+
+  private async dropCurrent(slot: Slot): Promise<void> {
+    slot.timer?.cancel();
+    slot.timer = null;
+    const id = slot.subscriptionId;
+    if (!id) return;
+    this.forget(slot);
+    await this.deleteRemote(slot.account, id);
+  }
+
+  private async deleteRemote(account: ServiceAccount, id: string): Promise<void> {
+    try {
+      await this.o.connection.delegated(account).api(`/subscriptions/${encodeURIComponent(id)}`).delete();
+    } catch (err) {
+      if (graphStatus(err) !== 404) this.o.logger.warn({ subscriptionId: id, error: describeGraphError(err) }, 'could not delete Graph subscription');
+    }
+  }
+}
+
+function parseExpiry(value: string | undefined, fallback: number): number {
+  const t = value ? Date.parse(value) : NaN;
+  return Number.isFinite(t) ? t : fallback;
+}
