@@ -6,7 +6,8 @@ import type { AgentSnapshot } from '../../ports.js';
  * change nothing. Webex does not guarantee order or uniqueness for either the event stream after a reconnect
  * or the webhooks, so every change is ordered by the vendor's own timestamp (`lastStateChangeTimestamp`,
  * `eventTime`): an older change is dropped; a change with the same timestamp is dropped when it says the same
- * thing again. A change without a vendor timestamp is never used to order others.
+ * thing again; a change that says the same thing as the current state is dropped whatever its timestamp. A change
+ * without a vendor timestamp is never used to order others.
  *
  * It also keeps the agent's "underlying" state (Available / Idle / RONA) across a contact, because Webex
  * reports the end of wrap-up without restating where the agent goes next.
@@ -17,7 +18,13 @@ interface Memory {
   current: AgentSnapshot | null;
   /** Available/Idle/RONA the agent returns to when the contact in progress ends. */
   base: AgentSnapshot | null;
+  /** Furthest phase seen per recent contact id. */
+  contacts: Map<string, ContactPhase>;
 }
+
+/** Phases a contact passes through, in order. */
+export const CONTACT_PHASE = { connected: 1, wrapup: 2, ended: 3 } as const;
+export type ContactPhase = (typeof CONTACT_PHASE)[keyof typeof CONTACT_PHASE];
 
 const ROUTABLE: ReadonlySet<AgentState> = new Set(['Available', 'Idle', 'RONA']);
 
@@ -46,10 +53,18 @@ export class WebexAgentTracker {
     return this.agents.get(agentId)?.base ?? null;
   }
 
-  /** Orders one change; returns it when it is new, or null when it is a duplicate or older than what is known. */
-  apply(change: AgentSnapshot, vendorTs: number | undefined): AgentSnapshot | null {
+  /**
+   * Orders one change; returns it when it is new, or null when it is older than what is known or says nothing
+   * new. `confirmsCommand` (the result of one of our commands) is reported even when it changes nothing, so
+   * the engine can settle the command.
+   */
+  apply(change: AgentSnapshot, vendorTs: number | undefined, confirmsCommand = false): AgentSnapshot | null {
     const mem = this.memory(change.agentId);
-    if (!this.isNew(mem, change, vendorTs)) return null;
+    if (vendorTs !== undefined && vendorTs < mem.lastTs) return null;
+    if (sameChange(mem.current, change) && !(confirmsCommand && vendorTs !== mem.lastTs)) {
+      if (vendorTs !== undefined) mem.lastTs = Math.max(mem.lastTs, vendorTs);
+      return null;
+    }
     if (vendorTs !== undefined) mem.lastTs = Math.max(mem.lastTs, vendorTs);
     mem.current = change;
     if (ROUTABLE.has(change.state)) mem.base = change;
@@ -105,17 +120,27 @@ export class WebexAgentTracker {
     }
   }
 
-  private isNew(mem: Memory, change: AgentSnapshot, vendorTs: number | undefined): boolean {
-    if (vendorTs === undefined) return !sameChange(mem.current, change);
-    if (vendorTs < mem.lastTs) return false;
-    if (vendorTs === mem.lastTs && sameChange(mem.current, change)) return false;
+  lastTimestamp(agentId: string): number {
+    return this.agents.get(agentId)?.lastTs ?? Number.NEGATIVE_INFINITY;
+  }
+
+  /**
+   * Contact events carry no reliable order of their own, but a contact only moves forward (connected →
+   * wrap-up → ended). Returns false for an event that would move a contact backwards or revive an ended one.
+   */
+  advanceContact(agentId: string, contactId: string, phase: ContactPhase): boolean {
+    const mem = this.memory(agentId);
+    const known = mem.contacts.get(contactId);
+    if (known !== undefined && known >= phase) return false;
+    mem.contacts.set(contactId, phase);
+    if (mem.contacts.size > 8) mem.contacts.delete(mem.contacts.keys().next().value!);
     return true;
   }
 
   private memory(agentId: string): Memory {
     let mem = this.agents.get(agentId);
     if (!mem) {
-      mem = { lastTs: Number.NEGATIVE_INFINITY, current: null, base: null };
+      mem = { lastTs: Number.NEGATIVE_INFINITY, current: null, base: null, contacts: new Map() };
       this.agents.set(agentId, mem);
     }
     return mem;

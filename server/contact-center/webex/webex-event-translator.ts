@@ -1,6 +1,6 @@
 import type { Origin } from '../../domain/agent.js';
 import type { AgentEvent, AgentSnapshot, Clock } from '../../ports.js';
-import { inContact, type WebexAgentTracker } from './webex-agent-tracker.js';
+import { CONTACT_PHASE, inContact, type WebexAgentTracker } from './webex-agent-tracker.js';
 import type { WebexCommandLedger } from './webex-command-ledger.js';
 import { contactOf, num, obj, str, type IdleCodeLookup } from './webex-payload.js';
 
@@ -85,7 +85,7 @@ export class WebexEventTranslator {
       this.tracker.applyUnderlying(change, ts);
       return [];
     }
-    const accepted = this.tracker.apply(change, ts);
+    const accepted = this.tracker.apply(change, ts, !!own);
     if (!accepted) return [];
     return [{ kind: 'state', ...accepted, ...(eventTrackingId ? { trackingId: eventTrackingId } : {}) }];
   }
@@ -135,7 +135,9 @@ export class WebexEventTranslator {
     const agentId = str(d.agentId);
     if (!agentId) return [];
     const ts = num(d.eventTime);
-    const codeId = str(d.auxCodeId) ?? this.idleCodes.ronaCodeId();
+    const offered = contactOf(d);
+    if (offered && !this.tracker.advanceContact(agentId, offered.id, CONTACT_PHASE.ended)) return [];
+    const codeId = this.idleCodes.ronaCodeId() ?? str(d.auxCodeId);
     return this.emit({
       agentId,
       state: 'RONA',
@@ -151,14 +153,10 @@ export class WebexEventTranslator {
     const agentId = str(d.agentId);
     if (!agentId) return [];
     const ts = num(d.eventTime);
-    const previous = this.tracker.current(agentId);
-    return this.emit({
-      agentId,
-      state,
-      origin: 'system',
-      changedAt: ts ?? this.clock.now(),
-      contact: contactOf(d) ?? previous?.contact ?? null,
-    }, ts);
+    const contact = contactOf(d) ?? this.tracker.current(agentId)?.contact ?? null;
+    const phase = state === 'Engaged' ? CONTACT_PHASE.connected : CONTACT_PHASE.wrapup;
+    if (contact && !this.tracker.advanceContact(agentId, contact.id, phase)) return [];
+    return this.emit({ agentId, state, origin: 'system', changedAt: ts ?? this.clock.now(), contact }, ts);
   }
 
   /** The contact is over: the agent is back in the state underneath it (Available unless an idle was chosen). */
@@ -169,12 +167,41 @@ export class WebexEventTranslator {
     const ended = contactOf(d);
     // A contact the agent is not on (an offer that was never accepted, a consult leg) changes nothing.
     if (!inContact(current) || (ended && current?.contact && ended.id !== current.contact.id)) return [];
+    if (ended && !this.tracker.advanceContact(agentId, ended.id, CONTACT_PHASE.ended)) return [];
     const ts = num(d.eventTime);
+    const fresh = this.stateCarried(d, agentId);
+    if (fresh) return this.emit(fresh.change, fresh.ts);
     const base = this.tracker.base(agentId);
     const next: AgentSnapshot = base
       ? { ...base, changedAt: ts ?? this.clock.now(), contact: null }
       : { agentId, state: 'Available', origin: 'system', changedAt: ts ?? this.clock.now(), contact: null };
     return this.emit(next, ts);
+  }
+
+  /**
+   * Some contact frames restate the agent's session (`subStatus`, `auxCodeId`, `changedBy`,
+   * `lastStateChangeTimestamp`). When that state is newer than anything known (an idle code chosen during the
+   * contact and applied at its end), it is where the agent goes next.
+   */
+  private stateCarried(d: Record<string, unknown>, agentId: string): { change: AgentSnapshot; ts: number } | null {
+    const ts = num(d.lastStateChangeTimestamp);
+    const sub = (str(d.subStatus) ?? '').toLowerCase();
+    if (ts === undefined || (sub !== 'available' && sub !== 'idle') || ts <= this.tracker.lastTimestamp(agentId)) return null;
+    const auxCodeId = str(d.auxCodeId);
+    const available = sub === 'available' || auxCodeId === '0';
+    const rona = !available && this.idleCodes.isRona(auxCodeId);
+    return {
+      ts,
+      change: {
+        agentId,
+        state: available ? 'Available' : rona ? 'RONA' : 'Idle',
+        ...(available || !auxCodeId ? {} : { idleCodeId: auxCodeId }),
+        origin: rona ? 'system' : this.originOf(str(d.changedBy), str(d.changedById), false),
+        changedAt: ts,
+        ...(str(d.lastStateChangeReason) ? { reason: str(d.lastStateChangeReason) } : {}),
+        contact: null,
+      },
+    };
   }
 
   private emit(change: AgentSnapshot, ts: number | undefined): AgentEvent[] {

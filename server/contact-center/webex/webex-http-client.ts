@@ -168,6 +168,10 @@ function vendorReason(body: unknown): string {
   if (!body || typeof body !== 'object') return '';
   const b = body as Record<string, unknown>;
   const err = b.error && typeof b.error === 'object' ? (b.error as Record<string, unknown>) : null;
+  const described = Array.isArray(err?.message)
+    ? err.message.map((m) => (m && typeof m === 'object' ? (m as Record<string, unknown>).description : m)).filter((m) => typeof m === 'string' && m)
+    : [];
+  if (described.length) return (described as string[]).join('; ').slice(0, 200);
   const candidates = [err?.reason, err?.message, b.message, b.reason, b.description];
   for (const c of candidates) {
     if (typeof c === 'string' && c) return c.slice(0, 200);
