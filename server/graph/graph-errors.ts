@@ -57,3 +57,19 @@ export const isRetryable = (err: unknown): boolean => {
   const status = graphStatus(err);
   return status === undefined || status === 429 || status >= 500;
 };
+
+/**
+ * Runs a single Graph call, retrying 429 (after Retry-After) and 5xx/network failures a few times with
+ * backoff. For user-facing calls (directory, admin, write-back); the presence poller paces itself instead.
+ */
+export async function withRetry<T>(op: () => Promise<T>, sleep: (ms: number) => Promise<void>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await op();
+    } catch (err) {
+      if (attempt >= attempts || !isRetryable(err)) throw err;
+      const wait = retryAfterMs(err) ?? Math.min(8_000, 250 * 2 ** attempt);
+      await sleep(Math.min(wait, 30_000));
+    }
+  }
+}
