@@ -141,3 +141,14 @@ export function messageOf(body: unknown): string | null {
   }
   return null;
 }
+
+/** An interval or lag in words: "250 ms", "1.5 seconds", "3 minutes"; null reads as "not measured". */
+export function msInWords(ms: number | null | undefined): string {
+  if (ms == null || !Number.isFinite(ms)) return 'not measured';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) {
+    const s = Math.round(ms / 100) / 10;
+    return `${s} second${s === 1 ? '' : 's'}`;
+  }
+  return spanInWords(ms);
+}

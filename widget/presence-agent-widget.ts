@@ -12,7 +12,7 @@ import {
   syncText,
 } from './agent-view-text.js';
 import { agentWidgetStyles } from './agent-widget-styles.js';
-import { ClockController } from './clock-controller.js';
+import { secondClock } from './interval-controller.js';
 import { ConnectionController, type ConnectionStatus } from './connection-controller.js';
 import { agentStateLabel, agentStateTone, durationInWords, formatDuration, presenceTone } from './format.js';
 import './presence-directory-search.js';
@@ -55,7 +55,7 @@ export class PresenceAgentWidget extends LitElement {
   busy = false;
   pauseMinutes = 30;
 
-  private readonly clock = new ClockController(this);
+  private readonly clock = secondClock(this);
   private readonly connection = new ConnectionController(this, {
     serverUrl: () => this.serverUrl,
     token: () => this.token,

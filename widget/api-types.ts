@@ -1,0 +1,93 @@
+/**
+ * Shapes of the supervisor and admin HTTP API as the components read them. The socket events have their typed
+ * contract in `server/gateway/contract.ts`; these HTTP answers are parsed defensively instead (optional fields
+ * may be missing on an older server).
+ */
+
+export interface IdleCodeDto {
+  id: string;
+  name: string;
+  isSystem: boolean;
+  active: boolean;
+}
+
+export interface ProfileRuleDto {
+  teamsState: string;
+  idleCodeId: string;
+  idleCodeName?: string;
+}
+
+export interface ProfileDto {
+  id: string;
+  name: string;
+  description?: string;
+  rules: ProfileRuleDto[];
+  settleDelayMs: number;
+  syncMode: string;
+  releaseOnDisable: boolean;
+  teams?: string[];
+}
+
+export interface TeamDto {
+  id: string;
+  name: string;
+  profileId: string | null;
+  syncEnabled: boolean;
+}
+
+export interface DryRunAnswer {
+  decision: { action: string; reason: string; [key: string]: unknown };
+  text: string;
+  current: { state: string; idleCodeName: string | null };
+  wouldBecome: { state: string; idleCodeName: string | null } | null;
+}
+
+export type Lifecycle = 'unconfigured' | 'active' | 'inactive' | 'deleted';
+
+export interface ConnectorHealth {
+  tokenAcquiredAt: number | string | null;
+  lastGraphSuccessAt: number | string | null;
+  lastCcSuccessAt: number | string | null;
+  subscriptionExpiresAt: number | string | null;
+  pollIntervalMs: number | null;
+  pollLagMs: number | null;
+  throttled429: number;
+  presenceStale: boolean;
+  staleSince: number | string | null;
+}
+
+export interface PermissionCheck {
+  permission: string;
+  ok: boolean;
+  detail?: string;
+}
+
+export interface UnmatchedAgent {
+  agentId: string;
+  name: string;
+  email: string;
+}
+
+export interface AdminStatus {
+  lifecycle: Lifecycle;
+  health: Partial<ConnectorHealth>;
+  permissions: PermissionCheck[];
+  adminConsentUrl: string | null;
+  unmatchedAgents: UnmatchedAgent[];
+  counts: { agents: number; matched: number; connectorIdle: number };
+  presenceMode: string;
+}
+
+/** `connector:status` pushes and `/api/admin/status` answers are accepted only when they look like a status. */
+export function isAdminStatus(value: unknown): value is AdminStatus {
+  return typeof value === 'object' && value !== null && typeof (value as { lifecycle?: unknown }).lifecycle === 'string';
+}
+
+export interface AdminTeamDto {
+  id: string;
+  name: string;
+  syncEnabled: boolean;
+  profileId?: string | null;
+  profileName?: string | null;
+  agents?: number;
+}
