@@ -1,0 +1,155 @@
+/**
+ * Configuration API (`/organization/{orgid}/...`) and `/v1/people/me`. Reads only: aux codes (v1 bare array,
+ * v2 paged envelope, by id), work types, teams, users and agent (desktop) profiles. Aux codes and agent profiles
+ * are readable with any token (an agent desktop reads them); teams and users need a supervisor or integration
+ * token.
+ */
+import { type Ctx, type Router, intParam, sendError, sendJson } from './http-kit.js';
+import type { AgentRegistry } from './agent-registry.js';
+import { agentProfiles, AGENT_PROFILE_ID, SEED_TIME, SITE_ID, SITE_NAME, workTypes } from './seed-data.js';
+
+const MAX_PAGE_SIZE = 1000;
+
+/** Checks the org in the path; answers and returns false when it is not the token's org. */
+function orgOk(ctx: Ctx, orgId: string): boolean {
+  if (ctx.params.orgid === orgId) return true;
+  sendError(ctx, 403, `token is not authorized for organization ${ctx.params.orgid}`, 'orgid');
+  return false;
+}
+
+function staffOnly(ctx: Ctx): boolean {
+  if (ctx.principal.role !== 'agent') return true;
+  sendError(ctx, 403, 'requires a supervisor or administrator token');
+  return false;
+}
+
+/** page/pageSize with Webex defaults (0 and 100); answers 400 naming the field and returns null when bad. */
+function paging(ctx: Ctx): { page: number; pageSize: number } | null {
+  const page = intParam(ctx.query, 'page') ?? 0;
+  const pageSize = intParam(ctx.query, 'pageSize') ?? 100;
+  if (!Number.isInteger(page) || page < 0) {
+    sendError(ctx, 400, 'page must be a non-negative integer', 'page');
+    return null;
+  }
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+    sendError(ctx, 400, `pageSize must be an integer between 1 and ${MAX_PAGE_SIZE}`, 'pageSize');
+    return null;
+  }
+  return { page, pageSize };
+}
+
+function envelope<T>(ctx: Ctx, orgId: string, path: string, items: readonly T[], page: number, pageSize: number): Record<string, unknown> {
+  const totalRecords = items.length;
+  const totalPages = Math.ceil(totalRecords / pageSize);
+  const link = (p: number): string => `${path}?page=${p}&pageSize=${pageSize}`;
+  const links: Record<string, string> = { self: link(page), first: link(0), last: link(Math.max(0, totalPages - 1)) };
+  if (page + 1 < totalPages) links.next = link(page + 1);
+  if (page > 0) links.prev = link(page - 1);
+  return { meta: { orgid: orgId, page, pageSize, totalPages, totalRecords, links }, data: items.slice(page * pageSize, (page + 1) * pageSize) };
+}
+
+export function registerConfigRoutes(router: Router, reg: AgentRegistry): void {
+  const orgId = reg.orgId;
+  const profiles = agentProfiles(orgId);
+  const types = workTypes(orgId);
+
+  router.add('GET', '/organization/:orgid/auxiliary-code', (ctx) => {
+    if (!orgOk(ctx, orgId)) return;
+    const p = paging(ctx);
+    if (!p) return;
+    sendJson(ctx, 200, reg.auxCodes.slice(p.page * p.pageSize, (p.page + 1) * p.pageSize));
+  });
+
+  router.add('GET', '/organization/:orgid/v2/auxiliary-code', (ctx) => {
+    if (!orgOk(ctx, orgId)) return;
+    const p = paging(ctx);
+    if (!p) return;
+    const search = ctx.query.get('search')?.toLowerCase();
+    const items = search ? reg.auxCodes.filter((c) => c.name.toLowerCase().includes(search)) : reg.auxCodes;
+    sendJson(ctx, 200, envelope(ctx, orgId, `/organization/${orgId}/v2/auxiliary-code`, items, p.page, p.pageSize));
+  });
+
+  router.add('GET', '/organization/:orgid/auxiliary-code/:id', (ctx) => {
+    if (!orgOk(ctx, orgId)) return;
+    const code = reg.aux(ctx.params.id);
+    if (!code) return sendError(ctx, 404, `auxiliary code ${ctx.params.id} not found`, 'id');
+    sendJson(ctx, 200, code);
+  });
+
+  router.add('GET', '/organization/:orgid/v2/work-type', (ctx) => {
+    if (!orgOk(ctx, orgId)) return;
+    const p = paging(ctx);
+    if (p) sendJson(ctx, 200, envelope(ctx, orgId, `/organization/${orgId}/v2/work-type`, types, p.page, p.pageSize));
+  });
+
+  const teamDto = (t: { id: string; name: string }): Record<string, unknown> => ({
+    organizationId: orgId,
+    id: t.id,
+    version: 1,
+    name: t.name,
+    teamType: 'AGENT',
+    teamStatus: 'IN_SERVICE',
+    active: true,
+    siteId: SITE_ID,
+    siteName: SITE_NAME,
+    createdTime: SEED_TIME,
+    lastUpdatedTime: SEED_TIME,
+  });
+
+  router.add('GET', '/organization/:orgid/v2/team', (ctx) => {
+    if (!orgOk(ctx, orgId) || !staffOnly(ctx)) return;
+    const p = paging(ctx);
+    if (p) sendJson(ctx, 200, envelope(ctx, orgId, `/organization/${orgId}/v2/team`, reg.teams.map(teamDto), p.page, p.pageSize));
+  });
+
+  router.add('GET', '/organization/:orgid/team/:id', (ctx) => {
+    if (!orgOk(ctx, orgId) || !staffOnly(ctx)) return;
+    const t = reg.team(ctx.params.id);
+    if (!t) return sendError(ctx, 404, `team ${ctx.params.id} not found`, 'id');
+    sendJson(ctx, 200, teamDto(t));
+  });
+
+  router.add('GET', '/organization/:orgid/v2/user', (ctx) => {
+    if (!orgOk(ctx, orgId) || !staffOnly(ctx)) return;
+    const p = paging(ctx);
+    if (!p) return;
+    const slice = reg.agents.slice(p.page * p.pageSize, (p.page + 1) * p.pageSize).map((a) => ({
+      organizationId: orgId,
+      id: a.id,
+      ciUserId: a.id,
+      version: 1,
+      firstName: a.firstName,
+      lastName: a.lastName,
+      email: a.email,
+      teamIds: [a.teamId],
+      agentProfileId: AGENT_PROFILE_ID,
+      siteId: SITE_ID,
+      contactCenterEnabled: true,
+      active: true,
+      createdTime: SEED_TIME,
+      lastUpdatedTime: SEED_TIME,
+    }));
+    // Paging math uses the full list; only the requested page is materialized (50,000 agents stay cheap).
+    const meta = envelope(ctx, orgId, `/organization/${orgId}/v2/user`, reg.agents, p.page, p.pageSize).meta;
+    sendJson(ctx, 200, { meta, data: slice });
+  });
+
+  router.add('GET', '/organization/:orgid/v2/agent-profile', (ctx) => {
+    if (!orgOk(ctx, orgId)) return;
+    const p = paging(ctx);
+    if (p) sendJson(ctx, 200, envelope(ctx, orgId, `/organization/${orgId}/v2/agent-profile`, profiles, p.page, p.pageSize));
+  });
+
+  router.add('GET', '/organization/:orgid/agent-profile/:id', (ctx) => {
+    if (!orgOk(ctx, orgId)) return;
+    const profile = profiles.find((x) => x.id === ctx.params.id);
+    if (!profile) return sendError(ctx, 404, `agent profile ${ctx.params.id} not found`, 'id');
+    sendJson(ctx, 200, profile);
+  });
+
+  router.add('GET', '/v1/people/me', (ctx) => {
+    const u = ctx.principal;
+    const [firstName, ...rest] = u.name.split(' ');
+    sendJson(ctx, 200, { id: u.id, emails: [u.email], displayName: u.name, firstName, lastName: rest.join(' '), orgId, type: 'person', status: 'active', roles: [u.role] });
+  });
+}
