@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import type Database from 'better-sqlite3';
+import type { Router } from 'express';
+import type { Config } from '../config.js';
+import { AppError } from '../errors.js';
+import { createGraphWebhookRouter } from '../http/graph-webhook-router.js';
+import type { Logger } from '../logger.js';
+import type { Clock, Directory, GraphAdmin, PresenceSource, TeamsPresenceWriter } from '../ports.js';
+import { GraphStore } from '../store/graph-store.js';
+import { GraphAdminChecks } from './graph-admin.js';
+import { createGraphConnection, type GraphCertificateCredential, type GraphConnection } from './graph-client.js';
+import { GraphDirectory } from './graph-directory.js';
+import { GraphPresenceWriter } from './graph-writer.js';
+import { PollPresenceSource } from './poll-presence-source.js';
+import { SubscribePresenceSource } from './subscribe-presence-source.js';
+
+export { migrateGraphStore } from '../store/graph-store.js';
+export { GRAPH_WEBHOOK_PATHS } from './subscribe-presence-source.js';
+
+/**
+ * The Microsoft side assembled from configuration: identity + Graph client, the presence source of the
+ * configured mode, directory, write-back writer and admin checks. Real Microsoft endpoints unless the
+ * configuration names others (the emulator) — the code path is the same.
+ */
+
+export interface GraphSideDeps {
+  db: Database.Database;
+  clock: Clock;
+  logger: Logger;
+  /** CA to trust for authority and Graph hosts (overrides config.caCertPath). */
+  caCertPem?: string;
+  /** Public HTTPS base URL of the connector; required in subscribe mode. */
+  publicUrl?: string;
+  /** Subscribe mode: full reconcile poll period (default 5 minutes). */
+  reconcileIntervalMs?: number;
+}
+
+export interface GraphSide {
+  presenceSource: PresenceSource;
+  directory: Directory;
+  writer: TeamsPresenceWriter;
+  admin: GraphAdmin;
+  /** Routes for `/webhooks/graph/*`, mounted at the application root; undefined in poll mode. */
+  webhookRouter: Router | undefined;
+  connection: GraphConnection;
+  close(): Promise<void>;
+}
+
+function certificateCredential(config: Config['graph']): GraphCertificateCredential | undefined {
+  if (!config.certificatePath) return undefined;
+  const certificatePem = readFileSync(config.certificatePath, 'utf8');
+  // A single PEM file may hold both the certificate and its key.
+  const privateKeyPem = config.privateKeyPath ? readFileSync(config.privateKeyPath, 'utf8') : certificatePem;
+  return { certificatePem, privateKeyPem };
+}
+
+export function createGraphSide(config: Config['graph'], deps: GraphSideDeps): GraphSide {
+  const { clock, logger } = deps;
+  if (!config.tenantId || !config.clientId) throw new AppError('invalid', 'graph.tenantId and graph.clientId are required', 'graph.tenantId');
+  const certificate = certificateCredential(config);
+  if (!certificate && !config.clientSecret) throw new AppError('invalid', 'graph.clientSecret or graph.certificatePath is required', 'graph.clientSecret');
+  const caCertPem = deps.caCertPem ?? (config.caCertPath ? readFileSync(config.caCertPath, 'utf8') : undefined);
+  const connection = createGraphConnection({
+    tenantId: config.tenantId,
+    clientId: config.clientId,
+    ...(certificate ? { certificate } : { clientSecret: config.clientSecret }),
+    authorityHost: config.authorityHost,
+    graphBaseUrl: config.graphBaseUrl,
+    ...(caCertPem ? { caCertPem } : {}),
+    clock,
+    logger: logger.child({ component: 'graph' }),
+  });
+  const budget = {
+    throttleLimit: config.throttleLimit,
+    throttleWindowMs: config.throttleWindowMs,
+    budgetShare: config.budgetShare,
+    minPollIntervalMs: config.minPollIntervalMs,
+  };
+
+  let presenceSource: PresenceSource;
+  let webhookRouter: Router | undefined;
+  if (config.presenceMode === 'subscribe') {
+    if (!deps.publicUrl) throw new AppError('invalid', 'publicUrl is required for subscribe mode', 'publicUrl');
+    if (config.serviceAccounts.length === 0) throw new AppError('invalid', 'subscribe mode needs at least one service account', 'graph.serviceAccounts');
+    const source = new SubscribePresenceSource({
+      connection,
+      store: new GraphStore(deps.db),
+      clock,
+      logger: logger.child({ component: 'graph-subscribe' }),
+      serviceAccounts: config.serviceAccounts,
+      publicUrl: deps.publicUrl,
+      ...budget,
+      ...(deps.reconcileIntervalMs !== undefined ? { reconcileIntervalMs: deps.reconcileIntervalMs } : {}),
+    });
+    presenceSource = source;
+    webhookRouter = createGraphWebhookRouter(source.intake, { logger: logger.child({ component: 'graph-webhook' }) });
+  } else {
+    presenceSource = new PollPresenceSource({ client: connection.app, clock, logger: logger.child({ component: 'graph-poll' }), ...budget });
+  }
+
+  return {
+    presenceSource,
+    directory: new GraphDirectory(connection.app, clock),
+    writer: new GraphPresenceWriter(connection.app, config.clientId),
+    admin: new GraphAdminChecks(connection),
+    webhookRouter,
+    connection,
+    async close() {
+      await presenceSource.stop();
+      connection.close();
+    },
+  };
+}
