@@ -1,0 +1,52 @@
+import type { Router } from 'express';
+import type { Config } from './config.js';
+import type { ConnectorParts } from './connector.js';
+import { createWebexAdapter } from './contact-center/webex/webex-adapter.js';
+import { createGraphSide } from './graph/index.js';
+import { createWebexWebhookRouter } from './http/webex-webhook-router.js';
+import type { Logger } from './logger.js';
+import { systemClock } from './ports.js';
+import { WriteBackService } from './services/write-back-service.js';
+import type { Db } from './store/db.js';
+import { migrateGraphStore } from './store/graph-store.js';
+
+/** Tables the adapters own, created before the core opens its stores. */
+export const extraMigrations = [migrateGraphStore];
+
+/** The real adapters: Microsoft Graph (poll or subscribe) and Webex Contact Center. */
+export async function buildParts(config: Config, db: Db, logger: Logger, caCertPem?: string): Promise<ConnectorParts> {
+  const clock = systemClock;
+  const graph = await createGraphSide(config.graph, {
+    db,
+    clock,
+    logger: logger.child({ component: 'graph' }),
+    ...(caCertPem ? { caCertPem } : {}),
+    ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
+  });
+  const webhookSecret = config.webex.webhookSecret;
+  const cc = createWebexAdapter({
+    baseUrl: config.webex.baseUrl!,
+    orgId: config.webex.orgId!,
+    accessToken: config.webex.accessToken!,
+    events: config.webex.events,
+    clock,
+    logger,
+    ...(config.webex.events === 'webhook' && config.publicUrl && webhookSecret
+      ? { webhook: { destinationUrl: `${config.publicUrl}/webhooks/webex`, secret: webhookSecret } }
+      : {}),
+  });
+  const writeBack = new WriteBackService({ writer: graph.writer, clock, logger: logger.child({ component: 'write-back' }), echoWindowMs: config.sync.echoWindowMs });
+  const webhooks: [string, Router][] = [];
+  if (graph.webhookRouter) webhooks.push(['/', graph.webhookRouter]);
+  if (config.webex.events === 'webhook' && webhookSecret) webhooks.push(['/', createWebexWebhookRouter(cc, webhookSecret, { logger })]);
+  return {
+    cc,
+    presence: graph.presenceSource,
+    directory: graph.directory,
+    graphAdmin: graph.admin,
+    writeBack,
+    webhooks,
+    extraTables: ['graph_subscriptions', 'notification_inbox'],
+    close: () => graph.close(),
+  };
+}

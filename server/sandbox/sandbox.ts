@@ -1,0 +1,150 @@
+import { request as httpsRequest } from 'node:https';
+import express from 'express';
+import { startGraphEmulator, type GraphEmulator } from '../../emulators/graph/index.js';
+import { startWebexEmulator, type WebexEmulator } from '../../emulators/webex-cc/index.js';
+import { loadConfig, type Config } from '../config.js';
+import type { Connector } from '../connector.js';
+import type { Logger } from '../logger.js';
+import { migrateGraphStore } from '../store/graph-store.js';
+import type { Db } from '../store/db.js';
+import { sandboxPage } from './sandbox-page.js';
+
+export interface SandboxInfo {
+  adminKey: string;
+  supervisorKey: string;
+  agents: { id: string; name: string; email: string; teamName: string; token: string }[];
+  graphUrl: string;
+  webexUrl: string;
+}
+
+export interface Sandbox {
+  config: Config;
+  caCertPem: string;
+  extraMigrations: ((db: Db) => void)[];
+  routes(app: express.Express): void;
+  ready(connector: Connector): Promise<void>;
+  info(): SandboxInfo;
+  close(): Promise<void>;
+}
+
+/**
+ * The one-command sandbox: both emulators on loopback with demo data, the connector pointed at them through
+ * configuration only (same code paths as production), keys for every role, and a page with the three
+ * components plus a control panel that drives the emulators.
+ */
+export async function startSandbox(base: Config, logger: Logger): Promise<Sandbox> {
+  const graph: GraphEmulator = await startGraphEmulator({ quiet: true });
+  const webex: WebexEmulator = await startWebexEmulator({ quiet: true });
+  const config = loadConfig(
+    {},
+    {
+      mode: 'sandbox',
+      host: base.host,
+      port: base.port,
+      dbPath: base.dbPath,
+      logLevel: base.logLevel,
+      'sync.reconcileIntervalMs': 30_000,
+      'sync.stalePresenceMs': base.sync.stalePresenceMs,
+      'graph.tenantId': graph.tenantId,
+      'graph.clientId': graph.clientId,
+      'graph.clientSecret': graph.clientSecret,
+      'graph.authorityHost': graph.url,
+      'graph.graphBaseUrl': graph.url,
+      'graph.presenceMode': 'poll',
+      'graph.minPollIntervalMs': 1000,
+      'webex.baseUrl': webex.url,
+      'webex.orgId': webex.orgId,
+      'webex.accessToken': webex.integrationToken,
+      'webex.events': 'websocket',
+    },
+  );
+  let info: SandboxInfo | null = null;
+
+  const forward = async (target: 'graph' | 'webex', path: string, method: string, body: unknown): Promise<{ status: number; body: unknown }> => {
+    if (target === 'webex') {
+      const res = await fetch(`${webex.url}/_emulator/${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        ...(method === 'GET' ? {} : { body: JSON.stringify(body ?? {}) }),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : null };
+    }
+    return new Promise((resolve, reject) => {
+      const url = new URL(`${graph.url}/_emulator/${path}`);
+      const req = httpsRequest(url, { method, ca: graph.caCertPem, headers: { 'content-type': 'application/json' } }, (res) => {
+        let data = '';
+        res.on('data', (c: Buffer) => (data += c.toString('utf8')));
+        res.on('end', () => resolve({ status: res.statusCode ?? 500, body: data ? JSON.parse(data) : null }));
+      });
+      req.on('error', reject);
+      if (method !== 'GET') req.end(JSON.stringify(body ?? {}));
+      else req.end();
+    });
+  };
+
+  return {
+    config,
+    caCertPem: graph.caCertPem,
+    extraMigrations: [migrateGraphStore],
+    routes(app) {
+      app.get('/', (_req, res) => {
+        res.type('html').send(sandboxPage());
+      });
+      app.get('/sandbox/info', (_req, res) => {
+        res.json(info);
+      });
+      // The control panel drives the emulators' /_emulator/ surfaces through here (same origin, no CORS).
+      app.all(/^\/sandbox\/control\/(graph|webex)\/(.+)$/, express.json({ limit: '64kb' }), (req, res) => {
+        const m = /^\/sandbox\/control\/(graph|webex)\/(.+)$/.exec(req.path)!;
+        forward(m[1] as 'graph' | 'webex', m[2]!, req.method, req.body)
+          .then((r) => res.status(r.status).json(r.body))
+          .catch((err: unknown) => res.status(502).json({ error: { code: 'upstream', message: (err as Error).message } }));
+      });
+    },
+    async ready(connector) {
+      const now = Date.now();
+      const adminKey = connector.stores.keys.create('sandbox admin', 'admin', null, now).key;
+      const supervisorKey = connector.stores.keys.create('sandbox supervisor', 'supervisor', null, now).key;
+      if (connector.services.registry.lifecycle !== 'active') {
+        try {
+          await connector.services.lifecycle.activate();
+        } catch (err) {
+          logger.warn({ err: (err as Error).message }, 'sandbox: activation failed');
+        }
+      }
+      const teams = new Map(webex.agents().map((a) => [a.id, a.teamName]));
+      info = {
+        adminKey,
+        supervisorKey,
+        agents: webex.agents().slice(0, 8).map((a) => ({ id: a.id, name: a.name, email: a.email, teamName: teams.get(a.id) ?? '', token: webex.agentToken(a.id) })),
+        graphUrl: graph.url,
+        webexUrl: webex.url,
+      };
+      const u = connector.url;
+      const first = info.agents[0];
+      process.stdout.write(
+        [
+          '',
+          'Teams Presence Connector — sandbox (emulated Microsoft Graph and Webex Contact Center, demo agents)',
+          `  Sandbox page (all three components + control panel): ${u}/`,
+          `  Agent widget:      ${u}/?view=agent${first ? `&agent=${first.id}` : ''}`,
+          `  Supervisor page:   ${u}/?view=supervisor`,
+          `  Admin page:        ${u}/?view=admin`,
+          `  API (OpenAPI):     ${u}/api/openapi.json`,
+          `  Admin key:         ${adminKey}`,
+          `  Supervisor key:    ${supervisorKey}`,
+          `  Graph emulator:    ${graph.url}/_emulator/   Webex CC emulator: ${webex.url}/_emulator/`,
+          '',
+        ].join('\n') + '\n',
+      );
+    },
+    info() {
+      if (!info) throw new Error('sandbox not ready');
+      return info;
+    },
+    async close() {
+      await Promise.allSettled([graph.close(), webex.close()]);
+    },
+  };
+}
