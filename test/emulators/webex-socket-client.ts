@@ -54,7 +54,9 @@ export class SocketClient {
     if (sub.status !== 200) throw new Error(`subscribe failed: ${sub.status} ${sub.text}`);
     const ws = new WebSocket(sub.json.webSocketUrl);
     const client = new SocketClient(ws);
-    await client.next((f) => f.type === 'Welcome');
+    const failed = new Promise<never>((_, reject) => ws.once('error', (err) => reject(err)));
+    ws.on('error', () => {});
+    await Promise.race([client.next((f) => f.type === 'Welcome'), failed]);
     return client;
   }
 
