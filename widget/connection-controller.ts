@@ -21,7 +21,7 @@ export interface ConnectionOptions {
   listeners?: Listeners;
   /** How long to wait for an ack. */
   ackTimeoutMs?: number;
-  /** Delay before trying again after the server refused the connection (a rejected or expired token). */
+  /** First delay before trying again after the server refused or closed the connection (an expired token, a restart). */
   retryAfterRejectMs?: number;
 }
 
@@ -41,6 +41,7 @@ export class ConnectionController implements ReactiveController {
   private socket: ClientSocket | null = null;
   private connectedUrl = '';
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private retries = 0;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -115,11 +116,19 @@ export class ConnectionController implements ReactiveController {
     this.setStatus('connecting', null);
 
     socket.on('connect', () => {
+      this.retries = 0;
       this.setStatus('connected', null);
       this.options.onConnect?.(socket);
     });
-    socket.on('disconnect', () => {
-      this.setStatus(socket.active ? 'connecting' : 'disconnected', socket.active ? null : 'Disconnected.');
+    socket.on('disconnect', (reason) => {
+      if (socket.active) {
+        this.setStatus('connecting', null);
+        return;
+      }
+      // The server closed the session itself (a graceful restart, a revoked token): socket.io will not reconnect
+      // on its own, but the widget must come back with a fresh view once the server is up again.
+      this.setStatus('disconnected', reason === 'io server disconnect' ? 'The connector closed the connection; retrying.' : 'Disconnected.');
+      if (reason === 'io server disconnect') this.scheduleRetry(socket);
     });
     socket.on('connect_error', (err: Error) => {
       // `active` false means the server refused the handshake (middleware error): the client will not retry by
@@ -136,14 +145,18 @@ export class ConnectionController implements ReactiveController {
     }
   }
 
+  /** Retries back off exponentially from `retryAfterRejectMs` to a minute, and reset on a successful connect. */
   private scheduleRetry(socket: ClientSocket): void {
     clearTimeout(this.retryTimer);
+    const base = this.options.retryAfterRejectMs ?? 5000;
+    const delay = Math.min(base * 2 ** this.retries, 60_000);
+    this.retries++;
     this.retryTimer = setTimeout(() => {
       if (this.socket !== socket || socket.connected) return;
       socket.auth = { token: this.options.token() };
       this.setStatus('connecting', this.error);
       socket.connect();
-    }, this.options.retryAfterRejectMs ?? 5000);
+    }, delay);
   }
 
   private close(): void {
