@@ -13,6 +13,9 @@ export function createAdminRouter(s: Services): Router {
   r.get('/status', (_req, res) => {
     res.json(s.status());
   });
+  r.get('/metrics', (_req, res) => {
+    res.json({ latencyMs: s.metrics.snapshot(), memory: process.memoryUsage(), cpu: process.cpuUsage(), uptimeSec: process.uptime(), status: s.status() });
+  });
   r.post('/verify', async (_req, res) => {
     res.json({ permissions: await s.lifecycle.verify() });
   });

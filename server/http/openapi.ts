@@ -11,6 +11,7 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 
 const ROUTES: Record<string, Record<string, Op>> = {
   '/api/admin/status': { get: { summary: 'Connector lifecycle, health, permission checks, unmatched agents', roles: ['admin'] } },
+  '/api/admin/metrics': { get: { summary: 'Engine latency percentiles, memory, CPU and health (for monitoring and the benchmark)', roles: ['admin'] } },
   '/api/admin/verify': { post: { summary: 'Check every needed Graph permission and the contact center with real calls', roles: ['admin'] } },
   '/api/admin/activate': { post: { summary: 'Verify both sides and activate the connector', roles: ['admin'] } },
   '/api/admin/reactivate': { post: { summary: 'Activate an inactive connector again', roles: ['admin'] } },

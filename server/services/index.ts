@@ -6,6 +6,7 @@ import { AgentRegistry } from './agent-registry.js';
 import { AgentService } from './agent-service.js';
 import { DirectoryService } from './directory-service.js';
 import { LifecycleService } from './lifecycle-service.js';
+import { LatencyRecorder } from './metrics.js';
 import { PresenceHealthMonitor } from './presence-health-monitor.js';
 import { ProfileService } from './profile-service.js';
 import { SyncService } from './sync-service.js';
@@ -30,6 +31,7 @@ export type Services = ReturnType<typeof createServices>;
 
 export function createServices(d: ServiceDeps) {
   const registry = new AgentRegistry(d.stores);
+  const metrics = new LatencyRecorder();
   registry.load();
   const sync = new SyncService({
     stores: d.stores,
@@ -39,6 +41,7 @@ export function createServices(d: ServiceDeps) {
     logger: d.logger,
     publisher: d.publisher,
     config: d.config.sync,
+    metrics,
     ...(d.writeBack ? { writeBack: d.writeBack } : {}),
   });
   const directory = new DirectoryService({ stores: d.stores, registry, cc: d.cc, directory: d.directory, presence: d.presence, clock: d.clock, logger: d.logger });
@@ -105,5 +108,5 @@ export function createServices(d: ServiceDeps) {
     };
   }
 
-  return { registry, sync, directory, lifecycle, profiles, agents, views, monitor, status, stores: d.stores, cc: d.cc, presence: d.presence };
+  return { metrics, registry, sync, directory, lifecycle, profiles, agents, views, monitor, status, stores: d.stores, cc: d.cc, presence: d.presence };
 }

@@ -9,6 +9,7 @@ import type { AgentRecord } from '../store/agent-store.js';
 import type { AuditResult } from '../store/audit-store.js';
 import type { Stores } from '../store/index.js';
 import type { AgentRegistry } from './agent-registry.js';
+import { preciseNow, type LatencyRecorder } from './metrics.js';
 
 export interface SyncDeps {
   stores: Stores;
@@ -19,6 +20,15 @@ export interface SyncDeps {
   publisher: Publisher;
   config: Config['sync'];
   writeBack?: WriteBack;
+  metrics?: LatencyRecorder;
+}
+
+interface OutboxItem {
+  agentId: string;
+  decision: Decision;
+  auditId: number;
+  reason: string;
+  observedAt: number | null;
 }
 
 /** After a failed command, decide again after this long (the adapter already retried transient errors). */
@@ -32,7 +42,9 @@ const RETRY_AFTER_FAILURE_MS = 5_000;
 export class SyncService {
   private readonly timers = new Map<string, { cancel(): void }>();
   private readonly retryTimers = new Map<string, { cancel(): void }>();
-  private readonly outbox: { agentId: string; decision: Decision; auditId: number; reason: string }[] = [];
+  private readonly outbox: OutboxItem[] = [];
+  /** Observation time of the presence event being decided, for latency metrics. */
+  private observedAt: number | null = null;
   private stopped = false;
   /** Agents whose unsent command was lost in a restart: decided again at the first reconciliation. */
   private readonly needsDecision = new Set<string>();
@@ -76,7 +88,9 @@ export class SyncService {
         }
         agent.presence = { ...ev.presence };
         agent.presenceAt = ev.observedAt;
+        this.observedAt = ev.observedAt;
         this.evaluate(agent, 'presence');
+        this.observedAt = null;
         changed.add(agent.id);
       }
     });
@@ -219,7 +233,7 @@ export class SyncService {
         sentAt: now,
         auditId,
       };
-      this.outbox.push({ agentId: agent.id, decision, auditId, reason: text });
+      this.outbox.push({ agentId: agent.id, decision, auditId, reason: text, observedAt: this.observedAt });
     }
     this.d.stores.agents.save(agent, now);
   }
@@ -268,9 +282,11 @@ export class SyncService {
     for (const item of items) void this.send(item);
   }
 
-  private async send(item: { agentId: string; decision: Decision; auditId: number; reason: string }): Promise<void> {
+  private async send(item: OutboxItem): Promise<void> {
     const { decision } = item;
     if (decision.action !== 'set-idle' && decision.action !== 'set-available') return;
+    const metrics = this.d.metrics;
+    if (metrics && item.observedAt != null) metrics.record('presence-observed-to-command-sent', preciseNow() - item.observedAt);
     try {
       const { trackingId } = await this.d.cc.setState({
         agentId: item.agentId,
@@ -278,6 +294,7 @@ export class SyncService {
         ...(decision.action === 'set-idle' ? { idleCodeId: decision.idleCodeId } : {}),
         reason: item.reason.slice(0, 128),
       });
+      if (metrics && item.observedAt != null) metrics.record('presence-observed-to-command-accepted', preciseNow() - item.observedAt);
       const now = this.d.clock.now();
       this.d.stores.audit.sent(item.auditId, trackingId, now);
       const agent = this.d.registry.agents.get(item.agentId);
