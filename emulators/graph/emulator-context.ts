@@ -1,0 +1,41 @@
+import type { X509Certificate } from 'node:crypto';
+import type { DirectoryStore } from './directory-store.js';
+import type { EmulatorClock } from './emulator-clock.js';
+import type { FaultInjector } from './fault-injector.js';
+import type { KeyMaterial } from './key-material.js';
+import type { NotificationDispatcher } from './notification-dispatcher.js';
+import type { PresenceStore } from './presence-store.js';
+import type { EmulatorStats } from './emulator-stats.js';
+import type { SubscriptionStore } from './subscription-store.js';
+import type { ThrottleLimiter } from './throttle-limiter.js';
+import type { TokenRecord, TokenRegistry } from './token-registry.js';
+
+/** Everything one emulator instance holds; created by `startGraphEmulator`, passed to every route. */
+export interface EmulatorContext {
+  /** `https://127.0.0.1:<port>`, known once listening. */
+  url: string;
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  clock: EmulatorClock;
+  key: KeyMaterial;
+  directory: DirectoryStore;
+  presence: PresenceStore;
+  tokens: TokenRegistry;
+  throttle: ThrottleLimiter;
+  faults: FaultInjector;
+  stats: EmulatorStats;
+  subscriptions: SubscriptionStore;
+  dispatcher: NotificationDispatcher;
+  /** Certificates registered through the control surface; when any exist, client assertions must verify. */
+  clientCertificates: X509Certificate[];
+  /** Presence subscriptions one user may hold per application (Graph documents one). */
+  subscriptionsPerUser: number;
+  quiet: boolean;
+}
+
+/** Per-request context of an authenticated Graph route. */
+export interface GraphCtx {
+  emu: EmulatorContext;
+  token: TokenRecord;
+}

@@ -1,0 +1,66 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { demoUsers, startGraphEmulator } from './index.js';
+
+/**
+ * Runs the Graph emulator as its own process:
+ *   tsx emulators/graph/main.ts --port 0 --users 10000 [--tenant-id ..] [--client-id ..] [--client-secret ..]
+ *     [--throttle-limit 1500] [--throttle-window-ms 30000] [--token-lifetime-sec 3599] [--verbose]
+ * Prints ONE JSON line on stdout once listening: {"url","caCertPath","tenantId","clientId","clientSecret"};
+ * the CA PEM lives in a temp directory removed on SIGTERM/SIGINT. Logs (with --verbose) go to stderr.
+ */
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '0' },
+    users: { type: 'string', default: '60' },
+    'tenant-id': { type: 'string' },
+    'client-id': { type: 'string' },
+    'client-secret': { type: 'string' },
+    'throttle-limit': { type: 'string' },
+    'throttle-window-ms': { type: 'string' },
+    'token-lifetime-sec': { type: 'string' },
+    verbose: { type: 'boolean', default: false },
+  },
+});
+
+const num = (v: string | undefined, name: string): number | undefined => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) {
+    process.stderr.write(`graph-emulator: --${name} must be a non-negative integer\n`);
+    process.exit(2);
+  }
+  return n;
+};
+
+const emulator = await startGraphEmulator({
+  port: num(values.port, 'port'),
+  users: demoUsers(num(values.users, 'users') ?? 60),
+  tenantId: values['tenant-id'],
+  clientId: values['client-id'],
+  clientSecret: values['client-secret'],
+  throttleLimit: num(values['throttle-limit'], 'throttle-limit'),
+  throttleWindowMs: num(values['throttle-window-ms'], 'throttle-window-ms'),
+  tokenLifetimeSec: num(values['token-lifetime-sec'], 'token-lifetime-sec'),
+  quiet: !values.verbose,
+});
+
+const dir = mkdtempSync(join(tmpdir(), 'graph-emulator-'));
+const caCertPath = join(dir, 'ca.pem');
+writeFileSync(caCertPath, emulator.caCertPem, { mode: 0o600 });
+const { url, tenantId, clientId, clientSecret } = emulator;
+process.stdout.write(`${JSON.stringify({ url, caCertPath, tenantId, clientId, clientSecret })}\n`);
+
+let stopping = false;
+const stop = (): void => {
+  if (stopping) return;
+  stopping = true;
+  void emulator.close().finally(() => {
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(0);
+  });
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
