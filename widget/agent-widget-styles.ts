@@ -34,12 +34,8 @@ export const agentWidgetStyles = css`
     font-weight: 600;
     min-width: 0;
   }
-  .idle-code:empty {
-    display: none;
-  }
-  .idle-code::before {
-    content: '– ';
-    font-weight: 400;
+  [hidden] {
+    display: none !important;
   }
   .time {
     font-variant-numeric: tabular-nums;

@@ -148,17 +148,21 @@ export class PresenceAgentWidget extends LitElement {
     const now = this.clock.now;
     const inState = now - view.stateChangedAt;
     const tone = presenceTone(view.presence);
+    const idleCode = view.idleCodeName && (view.state === 'Idle' || view.state === 'RONA') ? view.idleCodeName : '';
     return html`
       <span class="state-chip">
         <span class="dot tone-${agentStateTone(view.state)}" aria-hidden="true"></span>
         <span data-testid="state" data-state=${view.state}>${agentStateLabel(view.state)}</span>
-        <span data-testid="idle-code" class="idle-code">${view.idleCodeName && (view.state === 'Idle' || view.state === 'RONA') ? view.idleCodeName : ''}</span>
+        ${idleCode ? html`<span aria-hidden="true">–</span>` : nothing}
+        <span data-testid="idle-code" class="idle-code" ?hidden=${!idleCode}>${idleCode}</span>
       </span>
-      <span class="time" data-testid="time-in-state" title="Time in state" aria-label=${`in this state for ${durationInWords(inState)}`}>
+      <span class="time" role="timer" data-testid="time-in-state" title="Time in state" aria-label=${`In this state for ${durationInWords(inState)}`}>
         ${formatDuration(inState)}
       </span>
       ${view.setByConnector
-        ? html`<span class="badge" data-testid="set-by-connector" title="Set by the Teams presence connector">Teams</span>`
+        ? html`<span data-testid="set-by-connector" title="Set by the Teams presence connector"
+            ><span class="badge" aria-hidden="true">Teams</span><span class="visually-hidden">Set by the Teams presence connector</span></span
+          >`
         : nothing}
       <span class="presence" data-testid="teams-presence" data-availability=${view.presence?.availability ?? ''}>
         <span class="dot tone-${tone}" aria-hidden="true"></span>

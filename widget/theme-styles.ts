@@ -31,6 +31,7 @@ export const themeStyles = css`
     --tpc-font: system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif;
     color-scheme: light;
     display: block;
+    position: relative;
     box-sizing: border-box;
     font-family: var(--tpc-font);
     font-size: 14px;

@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest';
+import type { AgentView } from '../../server/gateway/contract.js';
+import type { AdminStatus } from '../../widget/api-types.js';
+import { draftFromProfile } from '../../widget/mapping-draft.js';
+import { PresenceAgentWidget } from '../../widget/presence-agent-widget.js';
+import { PresenceConnectorAdmin } from '../../widget/presence-connector-admin.js';
+import { PresenceMappingEditor } from '../../widget/presence-mapping-editor.js';
+
+/**
+ * Rendering is pure, so each element's `render()` is checked in Node (Lit's DOM shim) by flattening the template
+ * result to markup. The elements are never attached, so no socket or timer starts. Browser behaviour (popover,
+ * dialog, focus) is left to the browser tests.
+ */
+function markup(value: unknown): string {
+  if (value == null || typeof value === 'symbol' || typeof value === 'function') return '';
+  if (Array.isArray(value)) return value.map(markup).join('');
+  if (typeof value === 'object' && 'strings' in value && 'values' in value) {
+    const { strings, values } = value as { strings: readonly string[]; values: unknown[] };
+    return strings.map((s, i) => s + (i < values.length ? markup(values[i]) : '')).join('');
+  }
+  return String(value);
+}
+
+const text = (html: string): string => html.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+const render = (el: { render(): unknown }): string => markup(el.render());
+
+const now = Date.now();
+const agentView = (over: Partial<AgentView> = {}): AgentView => ({
+  agentId: 'a1',
+  name: 'Ada',
+  email: 'ada@example.test',
+  teamId: 't1',
+  teamName: 'Sales',
+  teamsUserId: 'u1',
+  state: 'Idle',
+  idleCodeId: 'ic-call',
+  idleCodeName: 'Teams call',
+  origin: 'connector',
+  stateChangedAt: now - 65_000,
+  setByConnector: true,
+  presence: { availability: 'Busy', activity: 'InACall', label: 'In a Teams call', observedAt: now },
+  pendingIdleCodeName: null,
+  releaseDueAt: null,
+  pausedUntil: null,
+  syncEnabled: true,
+  lastDecision: { id: 1, at: now, trigger: 'presence', action: 'set-idle', reason: 'presence-busy', text: 'In a Teams call: set to idle “Teams call”.', result: 'accepted' },
+  notice: null,
+  ...over,
+});
+
+describe('<presence-agent-widget> rendering', () => {
+  it('shows state, idle code name, presence, origin, reason and time in state', () => {
+    const el = new PresenceAgentWidget();
+    el.view = agentView();
+    const html = render(el);
+    expect(html).toMatch(/data-testid="state" data-state=Idle>Idle</);
+    expect(html).toMatch(/data-testid="idle-code"[^>]*>Teams call</);
+    expect(html).toContain('data-testid="teams-presence" data-availability=Busy');
+    const words = text(html);
+    expect(words).toContain('In a Teams call');
+    expect(words).toContain('Set by the Teams presence connector.');
+    expect(words).toContain('In a Teams call: set to idle “Teams call”.');
+    expect(words).toMatch(/01:0[5-7]/);
+    expect(html).toContain('data-testid="connection" data-status=disconnected');
+    expect(html).not.toContain('popover=');
+  });
+
+  it('offers the pause choices, or resume while paused, and shows notices', () => {
+    const el = new PresenceAgentWidget();
+    el.view = agentView({ notice: 'Teams presence is stale.', pendingIdleCodeName: 'Teams call', state: 'Engaged', setByConnector: false, origin: 'system' });
+    let words = text(render(el));
+    expect(words).toContain('15 minutes 30 minutes 1 hour 2 hours');
+    expect(words).toContain('Teams presence is stale.');
+    expect(words).toContain('“Teams call” will be set when the current contact ends');
+    expect(words).not.toContain('Resume sync');
+
+    el.view = agentView({ pausedUntil: now + 30 * 60_000 });
+    words = text(render(el));
+    expect(words).toContain('Resume sync');
+    expect(words).toMatch(/Presence sync paused until \d\d:\d\d/);
+  });
+
+  it('puts the details in a popover in the compact form', () => {
+    const el = new PresenceAgentWidget();
+    el.compact = true;
+    el.view = agentView();
+    const html = render(el);
+    expect(html).toContain('popovertarget="details"');
+    expect(html).toContain('popover="auto"');
+  });
+
+  it('says why there is no view yet', () => {
+    expect(text(render(new PresenceAgentWidget()))).toContain('Not connected');
+  });
+});
+
+describe('<presence-mapping-editor> rendering', () => {
+  it('offers idle codes by name and marks a rejected rule at its input', () => {
+    const el = new PresenceMappingEditor();
+    el.idleCodes = [
+      { id: 'ic-call', name: 'Teams call', isSystem: false, active: true },
+      { id: 'ic-rona', name: 'RONA', isSystem: true, active: true },
+      { id: 'ic-old', name: 'Old code', isSystem: false, active: false },
+    ];
+    el.draft = draftFromProfile({
+      id: 'default',
+      name: 'Default',
+      rules: [
+        { teamsState: 'InACall', idleCodeId: 'ic-call' },
+        { teamsState: 'Presenting', idleCodeId: 'ic-old', idleCodeName: 'Old code' },
+      ],
+      settleDelayMs: 3000,
+      syncMode: 'teams-to-cc',
+      releaseOnDisable: true,
+    });
+    el.fieldErrors = new Map([['rules[1].idleCodeId', 'idle code "Old code" (ic-old) is inactive']]);
+    const html = render(el);
+    const words = text(html);
+    expect(words).not.toContain('RONA');
+    expect(words).toContain('Old code (not selectable)');
+    expect(html).toMatch(/aria-invalid=true\s+aria-describedby=err-rules-1-idleCodeId/);
+    expect(html).toMatch(/id=err-rules-1-idleCodeId data-testid="field-error" data-field=rules\[1\]\.idleCodeId>idle code "Old code" \(ic-old\) is inactive/);
+    expect(html).toMatch(/aria-invalid=false\s+aria-describedby=\s/);
+    expect(words).toContain('Settle delay (seconds)');
+  });
+});
+
+describe('<presence-connector-admin> rendering', () => {
+  const status = (over: Partial<AdminStatus> = {}): AdminStatus => ({
+    lifecycle: 'inactive',
+    health: {
+      tokenAcquiredAt: now - 120_000,
+      lastGraphSuccessAt: now - 5_000,
+      lastCcSuccessAt: null,
+      subscriptionExpiresAt: now + 40 * 60_000,
+      pollIntervalMs: 1500,
+      pollLagMs: 80,
+      throttled429: 3,
+      presenceStale: false,
+      staleSince: null,
+    },
+    permissions: [
+      { permission: 'Presence.Read.All', ok: true },
+      { permission: 'User.Read.All', ok: false, detail: 'admin consent missing' },
+    ],
+    adminConsentUrl: 'https://login.microsoftonline.com/tenant/adminconsent?client_id=app',
+    unmatchedAgents: [{ agentId: 'a9', name: 'Bob', email: 'bob@example.test' }],
+    counts: { agents: 10, matched: 9, connectorIdle: 2 },
+    presenceMode: 'subscribe',
+    ...over,
+  });
+
+  it('enables the actions the lifecycle allows', () => {
+    const el = new PresenceConnectorAdmin();
+    el.status = status();
+    let html = render(el);
+    expect(html).toMatch(/data-testid=action-reactivate \?disabled=false/);
+    expect(html).toMatch(/data-testid=action-delete \?disabled=false/);
+    expect(html).toMatch(/data-testid=action-deactivate \?disabled=true/);
+    el.status = status({ lifecycle: 'active' });
+    html = render(el);
+    expect(html).toMatch(/data-testid=action-delete \?disabled=true/);
+    expect(html).toMatch(/data-testid=action-deactivate \?disabled=false/);
+    expect(text(html)).toContain('Deactivate the connector before deleting it.');
+  });
+
+  it('shows health in words, permissions, the consent link and unmatched agents', () => {
+    const el = new PresenceConnectorAdmin();
+    el.status = status();
+    const html = render(el);
+    const words = text(html);
+    expect(words).toContain('Access token acquired 2 minutes ago');
+    expect(words).toContain('Last successful contact-center call never');
+    expect(words).toContain('Presence subscription expires in 40 minutes');
+    expect(words).toContain('Poll interval 1.5 seconds');
+    expect(words).toContain('Throttled (HTTP 429) responses 3');
+    expect(words).toContain('✓ Presence.Read.All');
+    expect(words).toContain('✗ User.Read.All admin consent missing');
+    expect(html).toContain('href=https://login.microsoftonline.com/tenant/adminconsent?client_id=app');
+    expect(words).toContain('Bob bob@example.test');
+  });
+});
