@@ -38,7 +38,7 @@ function paging(ctx: Ctx): { page: number; pageSize: number } | null {
   return { page, pageSize };
 }
 
-function envelope<T>(ctx: Ctx, orgId: string, path: string, items: readonly T[], page: number, pageSize: number): Record<string, unknown> {
+function envelope<T>(orgId: string, path: string, items: readonly T[], page: number, pageSize: number): Record<string, unknown> {
   const totalRecords = items.length;
   const totalPages = Math.ceil(totalRecords / pageSize);
   const link = (p: number): string => `${path}?page=${p}&pageSize=${pageSize}`;
@@ -66,7 +66,7 @@ export function registerConfigRoutes(router: Router, reg: AgentRegistry): void {
     if (!p) return;
     const search = ctx.query.get('search')?.toLowerCase();
     const items = search ? reg.auxCodes.filter((c) => c.name.toLowerCase().includes(search)) : reg.auxCodes;
-    sendJson(ctx, 200, envelope(ctx, orgId, `/organization/${orgId}/v2/auxiliary-code`, items, p.page, p.pageSize));
+    sendJson(ctx, 200, envelope(orgId, `/organization/${orgId}/v2/auxiliary-code`, items, p.page, p.pageSize));
   });
 
   router.add('GET', '/organization/:orgid/auxiliary-code/:id', (ctx) => {
@@ -79,7 +79,7 @@ export function registerConfigRoutes(router: Router, reg: AgentRegistry): void {
   router.add('GET', '/organization/:orgid/v2/work-type', (ctx) => {
     if (!orgOk(ctx, orgId)) return;
     const p = paging(ctx);
-    if (p) sendJson(ctx, 200, envelope(ctx, orgId, `/organization/${orgId}/v2/work-type`, types, p.page, p.pageSize));
+    if (p) sendJson(ctx, 200, envelope(orgId, `/organization/${orgId}/v2/work-type`, types, p.page, p.pageSize));
   });
 
   const teamDto = (t: { id: string; name: string }): Record<string, unknown> => ({
@@ -99,7 +99,7 @@ export function registerConfigRoutes(router: Router, reg: AgentRegistry): void {
   router.add('GET', '/organization/:orgid/v2/team', (ctx) => {
     if (!orgOk(ctx, orgId) || !staffOnly(ctx)) return;
     const p = paging(ctx);
-    if (p) sendJson(ctx, 200, envelope(ctx, orgId, `/organization/${orgId}/v2/team`, reg.teams.map(teamDto), p.page, p.pageSize));
+    if (p) sendJson(ctx, 200, envelope(orgId, `/organization/${orgId}/v2/team`, reg.teams.map(teamDto), p.page, p.pageSize));
   });
 
   router.add('GET', '/organization/:orgid/team/:id', (ctx) => {
@@ -130,14 +130,14 @@ export function registerConfigRoutes(router: Router, reg: AgentRegistry): void {
       lastUpdatedTime: SEED_TIME,
     }));
     // Paging math uses the full list; only the requested page is materialized (50,000 agents stay cheap).
-    const meta = envelope(ctx, orgId, `/organization/${orgId}/v2/user`, reg.agents, p.page, p.pageSize).meta;
+    const meta = envelope(orgId, `/organization/${orgId}/v2/user`, reg.agents, p.page, p.pageSize).meta;
     sendJson(ctx, 200, { meta, data: slice });
   });
 
   router.add('GET', '/organization/:orgid/v2/agent-profile', (ctx) => {
     if (!orgOk(ctx, orgId)) return;
     const p = paging(ctx);
-    if (p) sendJson(ctx, 200, envelope(ctx, orgId, `/organization/${orgId}/v2/agent-profile`, profiles, p.page, p.pageSize));
+    if (p) sendJson(ctx, 200, envelope(orgId, `/organization/${orgId}/v2/agent-profile`, profiles, p.page, p.pageSize));
   });
 
   router.add('GET', '/organization/:orgid/agent-profile/:id', (ctx) => {

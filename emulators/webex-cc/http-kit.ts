@@ -18,6 +18,7 @@ export interface Ctx {
   body: unknown;
   trackingId: string;
   route: string;
+  stats: EmulatorStats;
 }
 
 export type Handler = (ctx: Ctx) => void | Promise<void>;
@@ -32,6 +33,7 @@ interface Route {
 
 const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 429: 'Too Many Requests', 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable' };
 const MAX_BODY = 1024 * 1024;
+const EMPTY_QUERY = new URLSearchParams();
 
 export function sendJson(ctx: Ctx, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = body === undefined ? '' : JSON.stringify(body);
@@ -40,6 +42,7 @@ export function sendJson(ctx: Ctx, status: number, body: unknown, headers: Recor
   h['content-length'] = Buffer.byteLength(text);
   ctx.res.writeHead(status, h);
   ctx.res.end(text);
+  ctx.stats.countRequest(ctx.route || 'unmatched', status);
 }
 
 /** Webex-style error body: `{trackingId, error:{key, reason, message:[{description}], field?}}`. */
@@ -90,8 +93,7 @@ export class Router {
     const path = q === -1 ? url : url.slice(0, q);
     const given = req.headers['trackingid'];
     const trackingId = typeof given === 'string' && given.length > 0 && given.length <= 128 ? given : randomUUID();
-    const ctx: Ctx = { req, res, params: {}, query: new URLSearchParams(q === -1 ? '' : url.slice(q + 1)), principal: null as unknown as Principal, body: undefined, trackingId, route: '' };
-    res.on('finish', () => this.stats.countRequest(ctx.route || 'unmatched', res.statusCode));
+    const ctx: Ctx = { req, res, params: {}, query: q === -1 ? EMPTY_QUERY : new URLSearchParams(url.slice(q + 1)), principal: null as unknown as Principal, body: undefined, trackingId, route: '', stats: this.stats };
     const m = this.match(req.method ?? 'GET', path);
     if (!m) {
       req.resume();
