@@ -128,6 +128,23 @@ describe('Webex CC adapter: contacts and RONA', () => {
     expect(stateEvents(id).map((e) => e.state)).toEqual(['Engaged', 'WrapUp', 'Available']);
   });
 
+  it('an idle code the agent chose during the contact is where the agent lands, with no Available in between', async () => {
+    const id = agent(3);
+    const contactId = (await ctl(`/agents/${id}/offer`)).interactionId as string;
+    await ctl(`/contacts/${contactId}/accept`);
+    await waitFor('engaged', () => stateEvents(id).find((x) => x.state === 'Engaged'));
+    await ctl(`/agents/${id}/state`, { state: 'Idle', idleCodeId: code('Lunch'), by: 'agent' });
+    await ctl(`/contacts/${contactId}/wrapup`);
+    await waitFor('wrap-up', () => stateEvents(id).find((x) => x.state === 'WrapUp'));
+    await ctl(`/contacts/${contactId}/end`);
+    const idle = await waitFor('idle after contact', () => stateEvents(id).find((x) => x.state === 'Idle'));
+    expect(idle).toMatchObject({ origin: 'agent', idleCodeId: code('Lunch') });
+    await sleep(50);
+    expect(stateEvents(id).map((e) => e.state)).toEqual(['Engaged', 'WrapUp', 'Idle']);
+    await ctl(`/agents/${id}/state`, { state: 'Available' });
+    await waitFor('available', () => (lastState(id)?.state === 'Available' ? true : undefined));
+  });
+
   it('an offer that times out puts the agent in RONA with origin system', async () => {
     const id = agent(4);
     await ctl(`/agents/${id}/offer`, { ronaTimeoutSec: 0.1 });

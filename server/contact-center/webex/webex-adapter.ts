@@ -34,6 +34,8 @@ export interface WebexAdapterOptions {
   http?: { timeoutMs?: number; retries?: number; baseDelayMs?: number; maxDelayMs?: number; maxRetryAfterMs?: number };
   stream?: { keepaliveMs?: number; reconnectBaseMs?: number; reconnectMaxMs?: number; welcomeTimeoutMs?: number };
   idleCodeCacheMs?: number;
+  /** Wait after a contact ends for the state change that says where the agent went (default 250 ms). */
+  contactEndGraceMs?: number;
 }
 
 export interface WebexAdapter extends ContactCenter {
@@ -54,7 +56,7 @@ export function createWebexAdapter(options: WebexAdapterOptions): WebexAdapter {
   const config = new WebexConfigClient(http, options.orgId, clock, options.idleCodeCacheMs);
   const ledger = new WebexCommandLedger(clock);
   const tracker = new WebexAgentTracker();
-  const translator = new WebexEventTranslator(tracker, ledger, config, clock);
+  const translator = new WebexEventTranslator(tracker, ledger, config, clock, options.contactEndGraceMs ?? 250, (events) => deliver(events));
   const reconciler = new WebexActivityReconciler(http, options.orgId, tracker, config, clock);
   const stream = new WebexEventStream({ http, clock, logger, ...options.stream });
   const webhookDedupe = new WebhookDeduper();

@@ -20,6 +20,14 @@ export class WebexEventTranslator {
     private readonly ledger: WebexCommandLedger,
     private readonly idleCodes: IdleCodeLookup,
     private readonly clock: Clock,
+    /**
+     * How long the end of a contact waits before reporting where the agent went. Webex applies an idle code
+     * chosen during the contact when it ends and reports it in a separate state change that may follow the
+     * contact-ended frame; reporting "Available" in between would invite the connector to set its own idle
+     * over the agent's choice. 0 reports at once.
+     */
+    private readonly contactEndGraceMs = 0,
+    private readonly onLate: (events: AgentEvent[]) => void = () => {},
   ) {}
 
   /**
@@ -167,15 +175,25 @@ export class WebexEventTranslator {
     const ended = contactOf(d);
     // A contact the agent is not on (an offer that was never accepted, a consult leg) changes nothing.
     if (!inContact(current) || (ended && current?.contact && ended.id !== current.contact.id)) return [];
-    if (ended && !this.tracker.advanceContact(agentId, ended.id, CONTACT_PHASE.ended)) return [];
-    const ts = num(d.eventTime);
     const fresh = this.stateCarried(d, agentId);
-    if (fresh) return this.emit(fresh.change, fresh.ts);
-    const base = this.tracker.base(agentId);
-    const next: AgentSnapshot = base
-      ? { ...base, changedAt: ts ?? this.clock.now(), contact: null }
-      : { agentId, state: 'Available', origin: 'system', changedAt: ts ?? this.clock.now(), contact: null };
-    return this.emit(next, ts);
+    if (fresh) this.tracker.applyUnderlying(fresh.change, fresh.ts);
+    const endedId = ended?.id ?? current?.contact?.id;
+    if (endedId && !this.tracker.advanceContact(agentId, endedId, CONTACT_PHASE.ended)) return [];
+    const ts = num(d.eventTime);
+    const settle = (): AgentEvent[] => {
+      const now = this.tracker.current(agentId);
+      // Superseded meanwhile: logged out, RONA'd, or already on the next contact.
+      if (!inContact(now) || (endedId && now?.contact && now.contact.id !== endedId)) return [];
+      const base = this.tracker.base(agentId);
+      const at = Math.max(base?.changedAt ?? 0, ts ?? this.clock.now());
+      const next: AgentSnapshot = base
+        ? { ...base, changedAt: at, contact: null }
+        : { agentId, state: 'Available', origin: 'system', changedAt: at, contact: null };
+      return this.emit(next, undefined);
+    };
+    if (this.contactEndGraceMs <= 0) return settle();
+    this.clock.setTimeout(() => this.onLate(settle()), this.contactEndGraceMs);
+    return [];
   }
 
   /**

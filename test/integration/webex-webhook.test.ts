@@ -1,0 +1,120 @@
+import { createHmac } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startWebexEmulator, type WebexEmulator } from '../../emulators/webex-cc/index.js';
+import { createWebexAdapter, type WebexAdapter } from '../../server/contact-center/webex/webex-adapter.js';
+import { createWebexWebhookRouter, WEBEX_WEBHOOK_PATH } from '../../server/http/webex-webhook-router.js';
+import type { AgentEvent } from '../../server/ports.js';
+
+/** Webhook delivery: the emulator signs and POSTs `agent:*` events to a real Express server on loopback. */
+
+const SECRET = 'webhook-secret-for-tests';
+let emu: WebexEmulator;
+let adapter: WebexAdapter;
+let server: Server;
+let hookUrl = '';
+let events: AgentEvent[] = [];
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 5000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; events: ${JSON.stringify(events.slice(-6))}`);
+    await sleep(10);
+  }
+}
+const ctl = (path: string, body: unknown = {}) =>
+  fetch(`${emu.url}/_emulator${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const stateEvents = (agentId: string) => events.filter((e): e is Extract<AgentEvent, { kind: 'state' }> => e.kind === 'state' && e.agentId === agentId);
+const sign = (body: string, secret = SECRET) => createHmac('sha256', secret).update(body).digest('hex');
+const post = (body: string, signature?: string) =>
+  fetch(hookUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...(signature ? { 'x-webex-signature': signature } : {}) }, body });
+
+beforeAll(async () => {
+  emu = await startWebexEmulator({ quiet: true, stateChangeDelayMs: 5 });
+  const app = express();
+  server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  hookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}${WEBEX_WEBHOOK_PATH}`;
+  adapter = createWebexAdapter({
+    baseUrl: emu.url,
+    orgId: emu.orgId,
+    accessToken: emu.integrationToken,
+    events: 'webhook',
+    webhook: { destinationUrl: hookUrl, secret: SECRET },
+  });
+  app.use(createWebexWebhookRouter(adapter, SECRET));
+  await adapter.start((batch) => events.push(...batch));
+});
+afterAll(async () => {
+  await adapter?.stop();
+  await emu?.close();
+  server?.closeAllConnections();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+});
+beforeEach(() => {
+  events = [];
+});
+
+describe('Webex CC webhooks', () => {
+  it('registers the subscription and reports the event path up', () => {
+    expect(adapter.health().streamUp).toBe(true);
+  });
+
+  it('signed agent:state_change deliveries become agent events with the right origin', async () => {
+    const id = emu.agents()[0]!.id;
+    const lunch = emu.idleCodes().find((c) => c.name === 'Lunch')!.id;
+    await ctl(`/agents/${id}/state`, { state: 'Idle', idleCodeId: lunch, by: 'supervisor' });
+    await waitFor('supervisor idle', () => stateEvents(id).find((e) => e.state === 'Idle' && e.origin === 'supervisor' && e.idleCodeId === lunch));
+    const { trackingId } = await adapter.setState({ agentId: id, state: 'Available', reason: 'Teams: Available' });
+    expect(trackingId).toBeTruthy();
+    await waitFor('connector available', () => stateEvents(id).find((e) => e.state === 'Available' && e.origin === 'connector'));
+  });
+
+  it('a contact arrives as Engaged and its end as Available', async () => {
+    const id = emu.agents()[1]!.id;
+    const offer = (await (await ctl(`/agents/${id}/offer`)).json()) as { interactionId: string };
+    await ctl(`/contacts/${offer.interactionId}/accept`);
+    await waitFor('engaged', () => stateEvents(id).find((e) => e.state === 'Engaged' && e.contact?.id === offer.interactionId));
+    await ctl(`/contacts/${offer.interactionId}/end`);
+    await waitFor('available', () => stateEvents(id).find((e) => e.state === 'Available'));
+  });
+
+  it('a duplicated delivery is reported once', async () => {
+    const id = emu.agents()[2]!.id;
+    await ctl('/faults', { duplicateEvents: 1 });
+    try {
+      await ctl(`/agents/${id}/state`, { state: 'Idle' });
+      await waitFor('idle', () => stateEvents(id).find((e) => e.state === 'Idle'));
+      await sleep(150);
+      expect(stateEvents(id)).toHaveLength(1);
+    } finally {
+      await fetch(`${emu.url}/_emulator/faults`, { method: 'DELETE' });
+    }
+  });
+
+  it('accepts a correctly signed POST and refuses forged, unsigned or malformed ones', async () => {
+    const agentId = emu.agents()[3]!.id;
+    const body = JSON.stringify({ id: 'evt-1', specVersion: '1.0', type: 'agent:state_change', source: 'wxcc', data: { agentId, currentState: 'idle', idleCode: emu.idleCodes()[0]!.id, changedBy: 'AGENT', createdTime: Date.now() } });
+    const forged = await post(body, sign(body, 'not-the-secret'));
+    expect(forged.status).toBe(401);
+    expect((await post(body)).status).toBe(401);
+    const tampered = await post(body.replace('AGENT', 'SUPERVISOR'), sign(body));
+    expect(tampered.status).toBe(401);
+    expect(stateEvents(agentId)).toHaveLength(0);
+
+    const ok = await post(body, sign(body));
+    expect(ok.status).toBe(202);
+    expect(stateEvents(agentId)).toMatchObject([{ state: 'Idle', origin: 'agent' }]);
+
+    const notJson = '{"type":';
+    expect((await post(notJson, sign(notJson))).status).toBe(400);
+    const noType = JSON.stringify({ data: {} });
+    expect((await post(noType, sign(noType))).status).toBe(400);
+  });
+});
