@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { ConfidentialClientApplication, LogLevel, type AuthenticationResult, type Configuration } from '@azure/msal-node';
 import { AuthenticationHandler, Client, TelemetryHandler, type Middleware } from '@microsoft/microsoft-graph-client';
 import type { Logger } from '../logger.js';
@@ -106,7 +106,9 @@ export function createGraphConnection(options: GraphClientOptions): GraphConnect
 
   const delegatedCache = new Map<string, { token: string; expiresAt: number } | Promise<string>>();
   const delegatedToken = async (account: ServiceAccount): Promise<string> => {
-    const cached = delegatedCache.get(account.username);
+    // Keyed by username and a digest of the password, so a changed password never reuses an old token.
+    const key = `${account.username}\u0000${createHash('sha256').update(account.password).digest('base64')}`;
+    const cached = delegatedCache.get(key);
     if (cached instanceof Promise) return cached;
     // Renew five minutes early, as msal does for cached tokens, so a call never leaves with a dying token.
     if (cached && cached.expiresAt - 300_000 > clock.now()) return cached.token;
@@ -117,14 +119,14 @@ export function createGraphConnection(options: GraphClientOptions): GraphConnect
           `delegated token for ${account.username}`,
         );
         const exp = result.expiresOn ? result.expiresOn.getTime() : clock.now() + 3_600_000;
-        delegatedCache.set(account.username, { token: result.accessToken, expiresAt: exp });
+        delegatedCache.set(key, { token: result.accessToken, expiresAt: exp });
         return result.accessToken;
       } catch (err) {
-        delegatedCache.delete(account.username);
+        delegatedCache.delete(key);
         throw err;
       }
     })();
-    delegatedCache.set(account.username, pending);
+    delegatedCache.set(key, pending);
     return pending;
   };
 
