@@ -9,7 +9,7 @@ export const agentWidgetStyles = css`
     padding: 8px;
     border-radius: var(--tpc-radius);
   }
-  :host([compact]) {
+  :host([compact]:not([compact='false'])) {
     padding: 0 6px;
     max-height: 64px;
     background: transparent;
@@ -21,7 +21,7 @@ export const agentWidgetStyles = css`
     min-height: 40px;
     flex-wrap: wrap;
   }
-  :host([compact]) .bar {
+  :host([compact]:not([compact='false'])) .bar {
     flex-wrap: nowrap;
     height: 40px;
     overflow: hidden;
@@ -115,8 +115,8 @@ export const agentWidgetStyles = css`
     gap: 8px;
   }
   @media (max-width: 520px) {
-    :host([compact]) .presence-label,
-    :host([compact]) .time {
+    :host([compact]:not([compact='false'])) .presence-label,
+    :host([compact]:not([compact='false'])) .time {
       display: none;
     }
   }

@@ -36,7 +36,15 @@ export class PresenceAgentWidget extends LitElement {
     agentId: { attribute: 'agent-id' },
     token: {},
     theme: { reflect: true },
-    compact: { type: Boolean, reflect: true },
+    // Layout JSON can only pass strings, so `compact="false"` must mean false, unlike a plain boolean attribute.
+    compact: {
+      type: Boolean,
+      reflect: true,
+      converter: {
+        fromAttribute: (v: string | null) => v !== null && v !== 'false',
+        toAttribute: (v: boolean) => (v ? '' : null),
+      },
+    },
     view: { state: true },
     actionError: { state: true },
     busy: { state: true },
