@@ -162,6 +162,21 @@ describe('Webex CC emulator: socket rules and faults', () => {
     expect(stats.requests['PUT /v1/agents/session/state']['202']).toBeGreaterThanOrEqual(3);
   });
 
+  it('delivers a reordered frame after a later one', async () => {
+    const sock = await SocketClient.open(emu.url, emu.integrationToken, { clientType: 'Reorder' });
+    const a = emu.agents()[6];
+    await control('POST', '/faults', { reorderEvents: 1, reorderDelayMs: 150 });
+    const held = await setState(a.id, 'Idle', code('Lunch'));
+    await new Promise((r) => setTimeout(r, 20));
+    await control('DELETE', '/faults');
+    const later = await setState(a.id, 'Available');
+    const heldFrame = await sock.next((f) => f.trackingId === held.headers.get('trackingid'));
+    const laterFrame = await sock.next((f) => f.trackingId === later.headers.get('trackingid'));
+    expect(sock.frames.indexOf(laterFrame)).toBeLessThan(sock.frames.indexOf(heldFrame));
+    expect(heldFrame.data.lastStateChangeTimestamp).toBeLessThanOrEqual(laterFrame.data.lastStateChangeTimestamp);
+    sock.close();
+  });
+
   it('closes the older socket of the same user and clientType unless multi-login is allowed', async () => {
     const a = emu.agents()[5];
     const t = emu.agentToken(a.id);
