@@ -1,0 +1,283 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { constants, createDecipheriv, createHmac, createPublicKey, privateDecrypt, timingSafeEqual, verify } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generate } from 'selfsigned';
+import { DEMO_PASSWORD, demoUserId, demoUsers, startGraphEmulator, type GraphEmulator } from '../../emulators/graph/index.js';
+import { GraphEmulatorClient } from '../../emulators/graph/emulator-client.js';
+
+/** A webhook receiver on loopback: answers the validation handshake and records every notification POST. */
+interface Receiver {
+  url: string;
+  posts: { query: string; body: any }[];
+  validations: number;
+  /** Status for the next notification POSTs (consumed front to back, then 202). */
+  statuses: number[];
+  /** Answer validation with this status/body instead of echoing. */
+  validationReply?: { status: number; body: string };
+  close(): Promise<void>;
+}
+
+async function startReceiver(tls?: { key: string; cert: string }): Promise<Receiver> {
+  const rec: Receiver = { url: '', posts: [], validations: 0, statuses: [], close: async () => undefined };
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    const chunks: Buffer[] = [];
+    req.on('data', (d: Buffer) => chunks.push(d));
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      const token = url.searchParams.get('validationToken');
+      if (token !== null) {
+        rec.validations++;
+        if (rec.validationReply) res.writeHead(rec.validationReply.status, { 'content-type': 'text/plain' }).end(rec.validationReply.body);
+        else res.writeHead(200, { 'content-type': 'text/plain' }).end(token);
+        return;
+      }
+      rec.posts.push({ query: url.search, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+      res.writeHead(rec.statuses.shift() ?? 202).end();
+    });
+  };
+  const server = tls ? https.createServer(tls, handler) : http.createServer(handler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  rec.url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}/webhook`;
+  rec.close = () => new Promise((r) => (server.closeAllConnections(), server.close(() => r())));
+  return rec;
+}
+
+async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const items = (r: Receiver): any[] => r.posts.flatMap((p) => p.body.value);
+
+let emu: GraphEmulator;
+let c: GraphEmulatorClient;
+let receiver: Receiver;
+let subscriberKey: { private: string; cert: string };
+let nextAgent = 0;
+/** Each test subscribes as another user: Graph allows one presence subscription per user and app. */
+const nextAccount = (): string => `agent${++nextAgent}@contoso.example`;
+/** The emulator clock runs ahead by this much once a test advanced it; expiry times are on its clock. */
+let clockOffsetMs = 0;
+const inMinutes = (m: number): string => new Date(Date.now() + clockOffsetMs + m * 60_000).toISOString();
+const advance = async (ms: number): Promise<void> => {
+  clockOffsetMs = (await c.control('POST', 'clock', { advanceMs: ms })).offsetMs;
+};
+const ids = (...idx: number[]): string[] => idx.map((i) => demoUserId(i));
+const bulkResource = (list: string[]): string => `communications/presences?$filter=id in (${list.map((i) => `'${i}'`).join(',')})`;
+
+beforeAll(async () => {
+  emu = await startGraphEmulator({ quiet: true, users: demoUsers(800) });
+  c = new GraphEmulatorClient(emu.url, emu.caCertPem, emu.tenantId, emu.clientId, emu.clientSecret);
+  receiver = await startReceiver();
+  subscriberKey = await generate([{ name: 'commonName', value: 'connector notifications' }], { keySize: 2048, algorithm: 'sha256' });
+});
+afterAll(async () => {
+  c.close();
+  await receiver.close();
+  await emu.close();
+});
+
+async function subscribe(token: string, body: Record<string, unknown>) {
+  return c.request('POST', '/v1.0/subscriptions', { token, body: { changeType: 'updated', notificationUrl: receiver.url, clientState: 'secret-state', expirationDateTime: inMinutes(60), ...body } });
+}
+
+describe('creating presence subscriptions', () => {
+  it('validates the webhook, answers 201 and delivers basic notifications for watched users only', async () => {
+    const token = await c.delegatedToken(nextAccount(), DEMO_PASSWORD);
+    const before = receiver.validations;
+    const watched = ids(20, 21);
+    const reply = await subscribe(token, { resource: bulkResource(watched) });
+    expect(reply.status).toBe(201);
+    const sub = reply.json();
+    expect(sub).toMatchObject({ changeType: 'updated', clientState: 'secret-state', notificationUrl: receiver.url, applicationId: emu.clientId, includeResourceData: false });
+    expect(receiver.validations).toBe(before + 1);
+
+    const start = receiver.posts.length;
+    await c.control('POST', `users/${watched[0]}/call/start`);
+    await c.control('POST', `users/${demoUserId(22)}/call/start`);
+    await waitFor(() => items(receiver).some((i) => i.subscriptionId === sub.id));
+    const mine = receiver.posts.slice(start).flatMap((p) => p.body.value).filter((i: any) => i.subscriptionId === sub.id);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({
+      changeType: 'updated',
+      clientState: 'secret-state',
+      tenantId: emu.tenantId,
+      resource: `communications/presences/${watched[0]}`,
+      resourceData: { '@odata.id': `users/${watched[0]}/presence`, '@odata.type': '#microsoft.graph.presence', id: watched[0] },
+    });
+    expect(mine[0].encryptedContent).toBeUndefined();
+
+    const list = (await c.request('GET', '/v1.0/subscriptions', { token })).json().value;
+    expect(list.map((s: { id: string }) => s.id)).toEqual([sub.id]);
+    expect((await c.request('DELETE', `/v1.0/subscriptions/${sub.id}`, { token })).status).toBe(204);
+    expect((await c.request('GET', `/v1.0/subscriptions/${sub.id}`, { token })).status).toBe(404);
+  });
+
+  it('refuses app-only tokens with 403', async () => {
+    const reply = await subscribe(await c.appToken(), { resource: `communications/presences/${demoUserId(1)}` });
+    expect(reply.status).toBe(403);
+    expect(reply.json().error.message).toMatch(/delegated/);
+  });
+
+  it.each([
+    ['651 ids', { resource: bulkResource(Array.from({ length: 651 }, (_, i) => demoUserId(i))) }],
+    ['expiry over 60 minutes', { resource: `communications/presences/${demoUserId(1)}`, expirationDateTime: inMinutes(61) }],
+    ['expiry in the past', { resource: `communications/presences/${demoUserId(1)}`, expirationDateTime: inMinutes(-1) }],
+    ['a clientState over 128 characters', { resource: `communications/presences/${demoUserId(1)}`, clientState: 'x'.repeat(129) }],
+    ['a changeType other than updated', { resource: `communications/presences/${demoUserId(1)}`, changeType: 'created' }],
+    ['another resource', { resource: 'users' }],
+    ['a non-https public URL', { resource: `communications/presences/${demoUserId(1)}`, notificationUrl: 'http://example.com/hook' }],
+    ['rich data without a certificate', { resource: `communications/presences/${demoUserId(1)}`, includeResourceData: true }],
+  ])('answers 400 for %s', async (_name, body) => {
+    const token = await c.delegatedToken('presence-svc2@contoso.example', DEMO_PASSWORD);
+    expect((await subscribe(token, body)).status).toBe(400);
+  });
+
+  it('answers 400 when the handshake is not echoed', async () => {
+    const bad = await startReceiver();
+    bad.validationReply = { status: 200, body: 'wrong' };
+    try {
+      const token = await c.delegatedToken(nextAccount(), DEMO_PASSWORD);
+      const reply = await subscribe(token, { resource: `communications/presences/${demoUserId(1)}`, notificationUrl: bad.url });
+      expect(reply.status).toBe(400);
+      expect(reply.json().error.code).toBe('ValidationError');
+    } finally {
+      await bad.close();
+    }
+  });
+
+  it('accepts 650 ids, answers 409 for the same resource and 403 for a second subscription of one user', async () => {
+    const token = await c.delegatedToken(nextAccount(), DEMO_PASSWORD);
+    const six50 = Array.from({ length: 650 }, (_, i) => demoUserId(i + 100));
+    expect((await subscribe(token, { resource: bulkResource(six50) })).status).toBe(201);
+    expect((await subscribe(token, { resource: bulkResource([...six50].reverse()) })).status).toBe(409);
+    expect((await subscribe(token, { resource: `communications/presences/${demoUserId(1)}` })).status).toBe(403);
+  });
+
+  it('validates an https webhook and the lifecycle URL too', async () => {
+    const tls = await generate([{ name: 'commonName', value: '127.0.0.1' }], { keySize: 2048, algorithm: 'sha256' });
+    const secure = await startReceiver({ key: tls.private, cert: tls.cert });
+    try {
+      const token = await c.delegatedToken(nextAccount(), DEMO_PASSWORD);
+      const reply = await subscribe(token, { resource: `communications/presences/${demoUserId(30)}`, notificationUrl: secure.url, lifecycleNotificationUrl: secure.url });
+      expect(reply.status).toBe(201);
+      expect(secure.validations).toBe(2);
+    } finally {
+      await secure.close();
+    }
+  });
+});
+
+describe('rich notifications', () => {
+  it('encrypts presence with the subscriber certificate, signs it, and carries a verifiable validation token', async () => {
+    const token = await c.delegatedToken(nextAccount(), DEMO_PASSWORD);
+    const watched = demoUserId(40);
+    const certBase64 = subscriberKey.cert.replace(/-----[^-]+-----|\s/g, '');
+    const reply = await subscribe(token, { resource: `communications/presences/${watched}`, includeResourceData: true, encryptionCertificate: certBase64, encryptionCertificateId: 'cert-1' });
+    expect(reply.status).toBe(201);
+    const subId = reply.json().id;
+    await c.control('POST', `users/${watched}/presenting/start`);
+    await waitFor(() => items(receiver).some((i) => i.subscriptionId === subId));
+    const post = receiver.posts.find((p) => p.body.value.some((i: any) => i.subscriptionId === subId))!;
+    const item = post.body.value.find((i: any) => i.subscriptionId === subId);
+    const enc = item.encryptedContent;
+    expect(enc.encryptionCertificateId).toBe('cert-1');
+
+    const key = privateDecrypt({ key: subscriberKey.private, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' }, Buffer.from(enc.dataKey, 'base64'));
+    expect(key).toHaveLength(32);
+    const data = Buffer.from(enc.data, 'base64');
+    const expected = createHmac('sha256', key).update(data).digest();
+    expect(timingSafeEqual(expected, Buffer.from(enc.dataSignature, 'base64'))).toBe(true);
+    const decipher = createDecipheriv('aes-256-cbc', key, key.subarray(0, 16));
+    const plain = JSON.parse(Buffer.concat([decipher.update(data), decipher.final()]).toString('utf8'));
+    expect(plain).toEqual({ '@odata.id': `users/${watched}/presence`, '@odata.type': '#microsoft.graph.presence', id: watched, availability: 'DoNotDisturb', activity: 'Presenting' });
+
+    const [jwt] = post.body.validationTokens;
+    const [h, p, s] = jwt.split('.');
+    const header = JSON.parse(Buffer.from(h, 'base64url').toString());
+    const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
+    expect(claims).toMatchObject({ aud: emu.clientId, azp: '0bf30f3b-4a52-48df-9a82-234910c4a086' });
+    expect(claims.exp * 1000).toBeGreaterThan(Date.now());
+    const jwks = (await c.request('GET', `/${emu.tenantId}/discovery/v2.0/keys`)).json();
+    const jwk = jwks.keys.find((k: { kid: string }) => k.kid === header.kid);
+    expect(verify('RSA-SHA256', Buffer.from(`${h}.${p}`), createPublicKey({ key: jwk, format: 'jwk' }), Buffer.from(s, 'base64url'))).toBe(true);
+  });
+
+  it('refuses a certificate that is not an RSA X.509 certificate', async () => {
+    const token = await c.delegatedToken('presence-svc2@contoso.example', DEMO_PASSWORD);
+    const reply = await subscribe(token, { resource: `communications/presences/${demoUserId(41)}`, includeResourceData: true, encryptionCertificate: 'bm90IGEgY2VydA==', encryptionCertificateId: 'x' });
+    expect(reply.status).toBe(400);
+  });
+});
+
+describe('lifecycle', () => {
+  it('renews by PATCH, sends reauthorizationRequired on demand and before lapse, and expires', async () => {
+    const account = nextAccount();
+    let token = await c.delegatedToken(account, DEMO_PASSWORD);
+    const lifecycle = await startReceiver();
+    try {
+      const watched = demoUserId(50);
+      const created = (await subscribe(token, { resource: `communications/presences/${watched}`, lifecycleNotificationUrl: lifecycle.url, expirationDateTime: inMinutes(30) })).json();
+      const renewed = await c.request('PATCH', `/v1.0/subscriptions/${created.id}`, { token, body: { expirationDateTime: inMinutes(59) } });
+      expect(renewed.status).toBe(200);
+      expect(Date.parse(renewed.json().expirationDateTime)).toBeGreaterThan(Date.parse(created.expirationDateTime));
+      expect((await c.request('PATCH', `/v1.0/subscriptions/${created.id}`, { token, body: { expirationDateTime: inMinutes(90) } })).status).toBe(400);
+
+      await c.control('POST', `subscriptions/${created.id}/reauthorize-required`);
+      await waitFor(() => lifecycle.posts.length === 1);
+      expect(lifecycle.posts[0]!.body.value[0]).toMatchObject({ subscriptionId: created.id, lifecycleEvent: 'reauthorizationRequired', clientState: 'secret-state', tenantId: emu.tenantId });
+
+      await advance(55 * 60_000);
+      await waitFor(() => lifecycle.posts.length === 2);
+      expect(lifecycle.posts[1]!.body.value[0].lifecycleEvent).toBe('reauthorizationRequired');
+
+      await advance(5 * 60_000);
+      token = await c.delegatedToken(account, DEMO_PASSWORD);
+      expect((await c.request('GET', `/v1.0/subscriptions/${created.id}`, { token })).status).toBe(404);
+      const before = items(receiver).filter((i) => i.subscriptionId === created.id).length;
+      await c.control('POST', `users/${watched}/call/start`);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(items(receiver).filter((i) => i.subscriptionId === created.id)).toHaveLength(before);
+    } finally {
+      await lifecycle.close();
+    }
+  });
+
+  it('expires a subscription on demand through the control surface', async () => {
+    const token = await c.delegatedToken(nextAccount(), DEMO_PASSWORD);
+    const sub = (await subscribe(token, { resource: `communications/presences/${demoUserId(51)}` })).json();
+    await c.control('POST', `subscriptions/${sub.id}/expire`);
+    expect((await c.request('GET', `/v1.0/subscriptions/${sub.id}`, { token })).status).toBe(404);
+  });
+});
+
+describe('delivery faults', () => {
+  it('retries a batch the webhook refused, and drops notifications when told to', async () => {
+    const flaky = await startReceiver();
+    try {
+      const token = await c.delegatedToken('presence-svc1@contoso.example', DEMO_PASSWORD);
+      const watched = demoUserId(60);
+      expect((await subscribe(token, { resource: `communications/presences/${watched}`, notificationUrl: flaky.url })).status).toBe(201);
+      flaky.statuses.push(500);
+      await c.control('POST', `users/${watched}/call/start`);
+      await waitFor(() => flaky.posts.length === 2, 4000);
+      expect(flaky.posts[1]!.body).toEqual(flaky.posts[0]!.body);
+
+      await c.control('POST', 'faults', { dropNotifications: 1 });
+      const dropped = (await c.control('GET', 'stats')).notifications.dropped;
+      await c.control('POST', `users/${watched}/call/end`);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(flaky.posts).toHaveLength(2);
+      expect((await c.control('GET', 'stats')).notifications.dropped).toBe(dropped + 1);
+    } finally {
+      await c.control('DELETE', 'faults');
+      await flaky.close();
+    }
+  });
+});
