@@ -39,7 +39,8 @@ export interface DryRunAnswer {
   decision: { action: string; reason: string; [key: string]: unknown };
   text: string;
   current: { state: string; idleCodeName: string | null };
-  wouldBecome: { state: string; idleCodeName: string | null } | null;
+  /** `at`: a release waits for the settle delay; `afterContact`: the idle is held until the contact ends. */
+  wouldBecome: { state: string; idleCodeName: string | null; at?: number; afterContact?: boolean } | null;
 }
 
 export type Lifecycle = 'unconfigured' | 'active' | 'inactive' | 'deleted';
@@ -78,9 +79,14 @@ export interface AdminStatus {
   presenceMode: string;
 }
 
-/** `connector:status` pushes and `/api/admin/status` answers are accepted only when they look like a status. */
+/**
+ * `connector:status` pushes and `/api/admin/status` answers are accepted only when they look like a full status;
+ * action answers such as `{lifecycle, permissions}` are not one.
+ */
 export function isAdminStatus(value: unknown): value is AdminStatus {
-  return typeof value === 'object' && value !== null && typeof (value as { lifecycle?: unknown }).lifecycle === 'string';
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as { lifecycle?: unknown; health?: unknown };
+  return typeof v.lifecycle === 'string' && typeof v.health === 'object' && v.health !== null;
 }
 
 export interface AdminTeamDto {

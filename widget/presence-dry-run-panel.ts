@@ -2,12 +2,18 @@ import { LitElement, css, html, nothing } from 'lit';
 import type { AgentView } from '../server/gateway/contract.js';
 import { errorText, type ApiClient } from './api-client.js';
 import type { DryRunAnswer } from './api-types.js';
-import { agentStateLabel } from './format.js';
+import { agentStateLabel, clockTime } from './format.js';
 import { PRESENCE_PRESETS } from './mapping-draft.js';
 import { baseStyles } from './theme-styles.js';
 
 const describeState = (s: { state: string; idleCodeName: string | null }): string =>
   s.idleCodeName ? `${agentStateLabel(s.state)} – ${s.idleCodeName}` : agentStateLabel(s.state);
+
+function describeOutcome(w: DryRunAnswer['wouldBecome']): string {
+  if (!w) return 'no change';
+  const when = w.afterContact ? ' when the current contact ends' : w.at ? ` at ${clockTime(w.at)}, after the settle delay` : '';
+  return `${describeState(w)}${when}`;
+}
 
 /**
  * "What would agent X become if Teams said S now": asks `POST /api/dry-run` with the agent's saved profile and shows
@@ -135,7 +141,7 @@ export class PresenceDryRunPanel extends LitElement {
       <p><strong>${a.text}</strong></p>
       <p>Now: ${describeState(a.current)}</p>
       <p data-testid="dry-run-would-become">
-        Would become: ${a.wouldBecome ? describeState(a.wouldBecome) : 'no change'}
+        Would become: ${describeOutcome(a.wouldBecome)}
       </p>
       <p class="muted">Decision: ${a.decision.action} (${a.decision.reason}). Uses the saved profile of the agent’s team.</p>
     </div>`;
