@@ -10,7 +10,8 @@ import { usersRouter } from './users-routes.js';
 /**
  * The request pipeline. `/_emulator/*` is the unauthenticated control surface; `/v1.0/*` is Graph:
  * route → bearer token → injected faults → presence throttle (per app, presence routes only) → handler;
- * everything else is the identity platform. Every request is counted in the stats by route template.
+ * everything else is the identity platform. Every Graph and identity request is counted in the stats by
+ * route template.
  */
 const BODY_LIMIT = 4 * 1024 * 1024;
 const MAX_BATCH = 20;
@@ -142,7 +143,8 @@ export function createRequestHandler(emu: EmulatorContext): (req: IncomingMessag
         result = graphError(req, 500, 'InternalServerError', 'An internal server error occurred.');
         if (!emu.quiet) process.stderr.write(`graph-emulator: ${req.method} ${req.path} failed: ${(err as Error).stack ?? String(err)}\n`);
       }
-      emu.stats.record(req.method, req.path, route, result.status, emu.clock.now());
+      // The control surface is not part of the emulated service, so it stays out of the stats.
+      if (!req.path.startsWith('/_emulator/')) emu.stats.record(req.method, req.path, route, result.status, emu.clock.now());
       result.headers = { ...result.headers, 'x-emulator-now': new Date(emu.clock.now()).toISOString() };
       if (!res.destroyed) writeResult(res, req, result);
       if (!emu.quiet) process.stderr.write(`graph-emulator: ${req.method} ${req.path} → ${result.status} (${Date.now() - started} ms)\n`);
