@@ -67,3 +67,43 @@ export async function waitFor<T>(probe: () => T | Promise<T>, what: string, time
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/**
+ * Real time plus an offset the test moves forward (together with the emulator's clock); timers due within
+ * the jump fire at once, the rest on their real schedule.
+ */
+export class OffsetClock implements Clock {
+  private offset = 0;
+  private seq = 0;
+  private readonly timers = new Map<number, { due: number; fn: () => void; real: ReturnType<typeof setTimeout> }>();
+
+  now(): number {
+    return Date.now() + this.offset;
+  }
+
+  setTimeout(fn: () => void, ms: number): { cancel(): void } {
+    const id = ++this.seq;
+    const real = setTimeout(() => this.fire(id), Math.max(0, ms));
+    this.timers.set(id, { due: this.now() + Math.max(0, ms), fn, real });
+    return { cancel: () => this.drop(id) };
+  }
+
+  advance(ms: number): void {
+    this.offset += ms;
+    const now = this.now();
+    for (const [id, t] of [...this.timers].sort((a, b) => a[1].due - b[1].due)) if (t.due <= now) this.fire(id);
+  }
+
+  private fire(id: number): void {
+    const t = this.timers.get(id);
+    if (!t) return;
+    this.drop(id);
+    t.fn();
+  }
+
+  private drop(id: number): void {
+    const t = this.timers.get(id);
+    if (t) clearTimeout(t.real);
+    this.timers.delete(id);
+  }
+}
