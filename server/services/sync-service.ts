@@ -135,7 +135,7 @@ export class SyncService {
         seen.add(agent.id);
         const differs = agent.cc.state !== s.state || (agent.cc.idleCodeId ?? null) !== (s.idleCodeId ?? null);
         if (differs || agent.inFlight || this.needsDecision.delete(agent.id)) {
-          this.applyState(agent, s, undefined, 'reconcile');
+          this.applyState(agent, this.withKnownOrigin(agent, s, differs), undefined, 'reconcile');
           changed.add(agent.id);
         }
       }
@@ -147,6 +147,21 @@ export class SyncService {
       }
     });
     this.d.publisher.agentsChanged(changed);
+  }
+
+  /**
+   * Snapshots may not say who made a change (Webex activities do not). An unchanged state keeps the origin the
+   * engine stored; a state equal to the command in flight is the connector's. Without this, a restart would
+   * forget that the connector owns an idle and never release it.
+   */
+  private withKnownOrigin(agent: AgentRecord, s: AgentSnapshot, differs: boolean): AgentSnapshot {
+    if (s.origin !== 'unknown') return s;
+    if (!differs) return { ...s, origin: agent.cc.origin, changedAt: Math.max(s.changedAt, agent.cc.changedAt) };
+    const f = agent.inFlight;
+    const isCommand =
+      f != null &&
+      ((f.action === 'set-available' && s.state === 'Available') || (f.action === 'set-idle' && s.state === 'Idle' && s.idleCodeId === f.idleCodeId));
+    return isCommand ? { ...s, origin: 'connector' } : s;
   }
 
   /** Decides again for the given agents (lifecycle, team sync, profile edits, pause, stale presence). */
