@@ -66,7 +66,7 @@ describe('aggregation (documented precedence)', () => {
     ['same rank: latest wins', [s('Busy', 'InAMeeting', 1), s('Busy', 'InACall', 2)], null, 'Busy/InACall'],
   ] as const)('%s → %s', (_name, sessions, preferred, expected) => {
     const pref = preferred ? { availability: preferred[0], activity: preferred[1], expiresAt: Infinity } : null;
-    const agg = aggregatePresence(sessions as PresenceSession[], pref, 10);
+    const agg = aggregatePresence(sessions as readonly PresenceSession[], pref, 10);
     expect(`${agg.availability}/${agg.activity}`).toBe(expected);
   });
 
