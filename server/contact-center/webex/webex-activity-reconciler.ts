@@ -1,3 +1,4 @@
+import type { Logger } from '../../logger.js';
 import type { AgentSnapshot, Clock } from '../../ports.js';
 import type { WebexAgentTracker } from './webex-agent-tracker.js';
 import type { WebexConfigClient } from './webex-config-client.js';
@@ -28,6 +29,7 @@ export class WebexActivityReconciler {
     private readonly tracker: WebexAgentTracker,
     private readonly codes: WebexConfigClient,
     private readonly clock: Clock,
+    private readonly logger?: Logger,
   ) {}
 
   async snapshot(): Promise<AgentSnapshot[]> {
@@ -64,6 +66,9 @@ export class WebexActivityReconciler {
         if (!prev || outranks(row, prev)) byAgent.set(agentId, row);
       }
       if (rows.length < PAGE_SIZE) break;
+    }
+    if (seen >= MAX_RECORDS) {
+      this.logger?.warn({ records: seen }, 'agent activities hit the 10,000-record limit; the snapshot may miss agents');
     }
     return byAgent;
   }

@@ -57,7 +57,7 @@ export function createWebexAdapter(options: WebexAdapterOptions): WebexAdapter {
   const ledger = new WebexCommandLedger(clock);
   const tracker = new WebexAgentTracker();
   const translator = new WebexEventTranslator(tracker, ledger, config, clock, options.contactEndGraceMs ?? 250, (events) => deliver(events));
-  const reconciler = new WebexActivityReconciler(http, options.orgId, tracker, config, clock);
+  const reconciler = new WebexActivityReconciler(http, options.orgId, tracker, config, clock, logger);
   const stream = new WebexEventStream({ http, clock, logger, ...options.stream });
   const webhookDedupe = new WebhookDeduper();
   let listener: ((events: AgentEvent[]) => void) | null = null;
