@@ -88,7 +88,7 @@ export function renderTeamSync(teams: AdminTeamDto[], busyTeam: string | null, t
       ${teams.map(
         (t) => html`<tr data-team-id=${t.id}>
           <th scope="row">${t.name}</th>
-          <td>${t.profileName ?? t.profileId ?? '—'}</td>
+          <td>${t.profileName ?? t.profileId ?? 'default (none assigned)'}</td>
           <td>
             <label class="switch">
               <input

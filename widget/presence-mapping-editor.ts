@@ -80,7 +80,7 @@ export class PresenceMappingEditor extends LitElement {
       this.loadError = null;
       // Unsaved edits are never replaced by a background reload.
       if (!this.dirty && !(this.creating && selectId === undefined)) {
-        const selected = profiles.find((p) => p.id === selectId) ?? profiles[0];
+        const selected = profiles.find((p) => p.id === selectId) ?? profiles.find((p) => p.id === 'default') ?? profiles[0];
         if (selected) this.select(selected);
       }
     } catch (err) {
@@ -167,6 +167,9 @@ export class PresenceMappingEditor extends LitElement {
   private showSaveError(err: unknown): void {
     if (err instanceof ApiError) {
       const { atField, elsewhere } = placeErrors(err.fieldErrors(), this.draft.rules.length);
+      // The server counts milliseconds; the input is in seconds.
+      const delay = atField.get('settleDelayMs');
+      if (delay) atField.set('settleDelayMs', `${delay} (milliseconds) — enter 0 to 600 seconds.`);
       this.fieldErrors = atField;
       this.formErrors = elsewhere.length > 0 || atField.size === 0 ? [err.message, ...elsewhere.filter((m) => m !== err.message)] : [];
       this.status = `Not saved: ${atField.size > 0 ? 'check the highlighted fields.' : err.message}`;

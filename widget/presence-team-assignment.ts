@@ -63,7 +63,7 @@ export class PresenceTeamAssignment extends LitElement {
                 ?disabled=${this.saving === team.id}
                 @change=${(e: Event) => void this.assign(team, (e.target as HTMLSelectElement).value)}
               >
-                ${team.profileId ? nothing : html`<option value="" selected>No profile</option>`}
+                ${team.profileId ? nothing : html`<option value="" selected>Default profile (none assigned)</option>`}
                 ${this.profiles.map((p) => html`<option value=${p.id} ?selected=${p.id === team.profileId}>${p.name}</option>`)}
               </select>
               ${this.errors[team.id] ? html`<span class="field-error" role="alert">${this.errors[team.id]}</span>` : nothing}
