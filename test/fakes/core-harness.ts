@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../server/config.js';
 import { startConnector, type Connector } from '../../server/connector.js';
 import type { IdleCode } from '../../server/domain/agent.js';
-import { silentLogger } from '../../server/logger.js';
+import { silentLogger, type Logger } from '../../server/logger.js';
 import { FakeClock } from './fake-clock.js';
 import { FakeContactCenter } from './fake-contact-center.js';
 import { FakeDirectory, FakeGraphAdmin, FakePresenceSource } from './fake-graph.js';
@@ -46,7 +46,7 @@ export interface Harness {
 }
 
 export async function startHarness(
-  opts: { dbPath?: string; clock?: FakeClock; cc?: FakeContactCenter; activate?: boolean; keys?: Harness['keys'] } = {},
+  opts: { dbPath?: string; clock?: FakeClock; cc?: FakeContactCenter; activate?: boolean; keys?: Harness['keys']; logger?: Logger } = {},
 ): Promise<Harness> {
   const clock = opts.clock ?? new FakeClock();
   const dbPath = opts.dbPath ?? join(mkdtempSync(join(tmpdir(), 'tpc-core-')), 'connector.db');
@@ -56,7 +56,7 @@ export async function startHarness(
   const config = loadConfig({}, { dbPath, port: 0, 'sync.reconcileIntervalMs': 0, 'graph.matchRefreshMs': 0 });
   const connector = await startConnector({
     config,
-    logger: silentLogger,
+    logger: opts.logger ?? silentLogger,
     clock,
     presetsDir: 'mappings',
     parts: () => ({ cc, presence, directory: new FakeDirectory(TEAMS_USERS), graphAdmin }),
