@@ -1,6 +1,16 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configSchema } from '../../server/config.js';
+import { createGraphConnection } from '../../server/graph/graph-client.js';
+import { createGraphSide } from '../../server/graph/index.js';
 import { getPresencesByUserId } from '../../server/graph/presence-api.js';
-import { startGraphTestbed, type GraphTestbed } from './graph-harness.js';
+import { silentLogger } from '../../server/logger.js';
+import { systemClock, type PresenceEvent } from '../../server/ports.js';
+import { startGraphTestbed, waitFor, type GraphTestbed } from './graph-harness.js';
 
 describe('Graph connection (msal-node + Graph client) against the emulator over HTTPS', () => {
   let bed: GraphTestbed;
@@ -41,5 +51,62 @@ describe('Graph connection (msal-node + Graph client) against the emulator over 
   it('never logs a token', async () => {
     const token = await bed.connection.appToken();
     expect(bed.logs()).not.toContain(token);
+  });
+
+  it('authenticates with a certificate credential (SHA-256 thumbprint + private key)', async () => {
+    const pems = await generate([{ name: 'commonName', value: 'connector-app' }], { keySize: 2048, algorithm: 'sha256' });
+    await bed.control.control('POST', 'app/certificates', { certificate: pems.cert });
+    const connection = createGraphConnection({
+      tenantId: bed.emu.tenantId,
+      clientId: bed.emu.clientId,
+      certificate: { certificatePem: pems.cert, privateKeyPem: pems.private },
+      authorityHost: bed.emu.url,
+      graphBaseUrl: bed.emu.url,
+      caCertPem: bed.emu.caCertPem,
+      clock: systemClock,
+      logger: silentLogger,
+    });
+    try {
+      expect(await getPresencesByUserId(connection.app, bed.userIds(2))).toHaveLength(2);
+    } finally {
+      connection.close();
+    }
+    const other = await generate([{ name: 'commonName', value: 'someone-else' }], { keySize: 2048, algorithm: 'sha256' });
+    const impostor = createGraphConnection({
+      tenantId: bed.emu.tenantId,
+      clientId: bed.emu.clientId,
+      certificate: { certificatePem: other.cert, privateKeyPem: other.private },
+      authorityHost: bed.emu.url,
+      graphBaseUrl: bed.emu.url,
+      caCertPem: bed.emu.caCertPem,
+      clock: systemClock,
+      logger: silentLogger,
+    });
+    await expect(impostor.appToken()).rejects.toThrow();
+    impostor.close();
+  });
+
+  it('assembles the poll-mode Graph side from configuration alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tpc-graph-side-'));
+    const caPath = join(dir, 'ca.pem');
+    writeFileSync(caPath, bed.emu.caCertPem);
+    const db = new Database(':memory:');
+    const config = configSchema.parse({
+      graph: { tenantId: bed.emu.tenantId, clientId: bed.emu.clientId, clientSecret: bed.emu.clientSecret, authorityHost: bed.emu.url, graphBaseUrl: bed.emu.url, caCertPath: caPath },
+    }).graph;
+    const side = createGraphSide(config, { db, clock: systemClock, logger: silentLogger });
+    try {
+      expect(side.webhookRouter).toBeUndefined();
+      expect(side.admin.adminConsentUrl()).toContain(`/${bed.emu.tenantId}/adminconsent?client_id=${bed.emu.clientId}`);
+      const events: PresenceEvent[] = [];
+      side.presenceSource.watch(bed.userIds(5));
+      await side.presenceSource.start((batch) => events.push(...batch));
+      await waitFor(() => events.length === 5, 'five presences');
+      expect(side.presenceSource.health()).toMatchObject({ mode: 'poll', lastError: null });
+    } finally {
+      await side.close();
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

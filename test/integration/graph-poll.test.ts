@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGraphConnection } from '../../server/graph/graph-client.js';
 import { PollPresenceSource } from '../../server/graph/poll-presence-source.js';
 import { systemClock, type PresenceEvent } from '../../server/ports.js';
 import { startGraphTestbed, waitFor, type GraphTestbed } from './graph-harness.js';
@@ -103,5 +104,34 @@ describe('poll presence source against the Graph emulator', () => {
     // The emulator stamps requests when it answers them, so allow for response-time jitter; the exact
     // sliding-window guarantee is unit-tested on CallBudget.
     for (let i = 0; i + 6 < times.length; i++) expect(times[i + 6]! - times[i]!).toBeGreaterThanOrEqual(2_000 - 250);
+  });
+
+  it('reports a failing token endpoint in health instead of crashing, without leaking the secret', async () => {
+    const connection = createGraphConnection({
+      tenantId: bed.emu.tenantId,
+      clientId: bed.emu.clientId,
+      clientSecret: bed.emu.clientSecret,
+      authorityHost: bed.emu.url,
+      graphBaseUrl: bed.emu.url,
+      caCertPem: bed.emu.caCertPem,
+      clock: systemClock,
+      logger: bed.logger,
+    });
+    await bed.control.control('POST', 'faults', { tokenFailure: 400 });
+    const src = source({ client: connection.app });
+    src.watch(bed.userIds(3));
+    const events: PresenceEvent[] = [];
+    try {
+      await src.start((batch) => events.push(...batch));
+      await waitFor(() => src.health().lastError, 'an error in health');
+      expect(events).toHaveLength(0);
+      expect(src.health().lastSuccessAt).toBeNull();
+    } finally {
+      await src.stop();
+      await bed.control.control('DELETE', 'faults');
+      connection.close();
+    }
+    expect(bed.logs()).toContain('presence read failed');
+    expect(bed.logs()).not.toContain(bed.emu.clientSecret);
   });
 });

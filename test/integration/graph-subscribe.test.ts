@@ -42,7 +42,8 @@ describe('subscribe presence source against the Graph emulator', () => {
     db.pragma('journal_mode = WAL');
     migrateGraphStore(db);
     const app = express();
-    const holder: { src?: SubscribePresenceSource } = {};
+    // The webhook always feeds the current source (a test replaces it to simulate a restart).
+    const holder = { get src() { return src; } };
     app.use(
       createGraphWebhookRouter(
         { acceptNotifications: (items) => holder.src!.intake.acceptNotifications(items), acceptLifecycle: (items) => holder.src!.intake.acceptLifecycle(items) },
@@ -63,7 +64,6 @@ describe('subscribe presence source against the Graph emulator', () => {
       minPollIntervalMs: 1_000,
       reconcileIntervalMs: 10 * 60_000,
     });
-    holder.src = src;
     // 660 users: two groups (650 + 10), one subscription per service account.
     ids = bed.userIds(660, 10);
     src.watch(ids);
@@ -139,6 +139,31 @@ describe('subscribe presence source against the Graph emulator', () => {
     const token = await bed.connection.appToken();
     expect(bed.logs()).not.toContain(token);
     for (const s of await subs()) expect(bed.logs()).not.toContain(s.clientState);
+  });
+
+  it('after a crash, a new run deletes the subscriptions it can no longer decrypt and subscribes afresh', async () => {
+    const crashed = new Set((await subs()).map((s) => s.id));
+    expect(crashed.size).toBe(2);
+    const next = new SubscribePresenceSource({
+      connection: bed.connection,
+      store: new GraphStore(db),
+      clock,
+      logger: bed.logger,
+      serviceAccounts: DEMO_SERVICE_ACCOUNTS.map((username) => ({ username, password: DEMO_PASSWORD })),
+      publicUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      throttleLimit: 1_500,
+      throttleWindowMs: 30_000,
+      budgetShare: 0.5,
+      minPollIntervalMs: 1_000,
+      reconcileIntervalMs: 10 * 60_000,
+    });
+    const old = src;
+    src = next;
+    next.watch(ids);
+    await next.start(() => {});
+    await waitFor(async () => (await subs()).length === 2 && (await subs()).every((s) => !crashed.has(s.id)), 'fresh subscriptions');
+    await old.stop();
+    expect(await subs()).toHaveLength(2);
   });
 
   it('deletes its subscriptions on stop', async () => {
