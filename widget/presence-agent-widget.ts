@@ -149,6 +149,7 @@ export class PresenceAgentWidget extends LitElement {
 
   private placeholder(): string {
     if (this.connection.status === 'connecting') return 'Connecting…';
+    if (this.connection.status === 'connected') return 'Waiting for your state…';
     return this.connection.error ?? 'Not connected';
   }
 

@@ -208,7 +208,7 @@ export class PresenceConnectorAdmin extends LitElement {
         ? html`<section aria-labelledby="health-h"><h3 id="health-h">Health</h3>${renderHealth(s, this.refresher.now)}</section>
             <section aria-labelledby="perm-h"><h3 id="perm-h">Microsoft Graph permissions</h3>${renderPermissions(s)}</section>
             <section aria-labelledby="unmatched-h"><h3 id="unmatched-h">Unmatched agents</h3>${renderUnmatched(s)}</section>`
-        : html`<p class="muted">Loading connector status…</p>`}
+        : html`<p class="muted">${this.token ? 'Loading connector status…' : 'No administrator token: set the token attribute.'}</p>`}
       <section aria-labelledby="teams-h">
         <h3 id="teams-h">Presence sync per team</h3>
         ${renderTeamSync(this.teams, this.busyTeam, (t, on) => void this.toggleTeam(t, on))}

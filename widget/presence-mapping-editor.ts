@@ -216,6 +216,7 @@ export class PresenceMappingEditor extends LitElement {
     const d = this.draft;
     return html`
       <h2>Teams presence mapping</h2>
+      ${this.token ? nothing : html`<p class="muted">No supervisor token: set the token attribute.</p>`}
       ${this.loadError ? html`<p class="error" role="alert" data-testid="load-error">${this.loadError}</p>` : nothing}
       <div class="toolbar">
         <label for="profile-select">Profile</label>
