@@ -72,8 +72,16 @@ function checkAppScope(scope: string, correlationId?: string): EmuResult | null 
 export function handleToken(req: EmuRequest, emu: EmulatorContext): EmuResult {
   const correlationId = req.query.get('client-request-id') ?? req.headers['client-request-id'];
   const fault = emu.faults.tokenFault();
-  if (fault === 500) return aadError(500, 'temporarily_unavailable', 90033, 'A transient error has occurred. Please try again.', correlationId);
-  if (fault === 400) return aadError(400, 'invalid_request', 90014, "The required field 'request' is missing from the credential.", correlationId);
+  if (fault !== null) {
+    // msal-node throttles itself after a 5xx (60 s without Retry-After), so a fault may carry retryAfterSec.
+    const result =
+      fault === 500
+        ? aadError(500, 'temporarily_unavailable', 90033, 'A transient error has occurred. Please try again.', correlationId)
+        : aadError(400, 'invalid_request', 90014, "The required field 'request' is missing from the credential.", correlationId);
+    const retryAfter = emu.faults.current().retryAfterSec;
+    if (retryAfter !== undefined) result.headers = { 'retry-after': String(retryAfter) };
+    return result;
+  }
   if (!knownTenant(emu, req.params.tenant!)) {
     return aadError(400, 'invalid_request', 90002, `Tenant '${req.params.tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`, correlationId);
   }

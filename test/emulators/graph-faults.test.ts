@@ -67,11 +67,12 @@ describe('Graph request faults', () => {
   });
 
   it('makes the token endpoint fail with 500 or 400 in the AAD error shape', async () => {
-    await c.control('POST', 'faults', { tokenFailure: 500 });
+    await c.control('POST', 'faults', { tokenFailure: 500, retryAfterSec: 1 });
     const form = { grant_type: 'client_credentials', client_id: emu.clientId, client_secret: emu.clientSecret, scope: 'https://graph.microsoft.com/.default' };
     const down = await c.request('POST', `/${emu.tenantId}/oauth2/v2.0/token`, { form });
     expect(down.status).toBe(500);
     expect(down.json().error_description).toMatch(/^AADSTS90033/);
+    expect(down.headers['retry-after']).toBe('1');
     await c.control('POST', 'faults', { tokenFailure: 400 });
     expect((await c.request('POST', `/${emu.tenantId}/oauth2/v2.0/token`, { form })).status).toBe(400);
     await c.control('DELETE', 'faults');

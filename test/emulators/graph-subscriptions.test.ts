@@ -1,63 +1,16 @@
-import http from 'node:http';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import { constants, createDecipheriv, createHmac, createPublicKey, privateDecrypt, timingSafeEqual, verify } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from 'selfsigned';
 import { DEMO_PASSWORD, demoUserId, demoUsers, startGraphEmulator, type GraphEmulator } from '../../emulators/graph/index.js';
 import { GraphEmulatorClient } from '../../emulators/graph/emulator-client.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../../emulators/graph/webhook-receiver.js';
 
-/** A webhook receiver on loopback: answers the validation handshake and records every notification POST. */
-interface Receiver {
-  url: string;
-  posts: { query: string; body: any }[];
-  validations: number;
-  /** Status for the next notification POSTs (consumed front to back, then 202). */
-  statuses: number[];
-  /** Answer validation with this status/body instead of echoing. */
-  validationReply?: { status: number; body: string };
-  close(): Promise<void>;
-}
-
-async function startReceiver(tls?: { key: string; cert: string }): Promise<Receiver> {
-  const rec: Receiver = { url: '', posts: [], validations: 0, statuses: [], close: async () => undefined };
-  const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-    const chunks: Buffer[] = [];
-    req.on('data', (d: Buffer) => chunks.push(d));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://x');
-      const token = url.searchParams.get('validationToken');
-      if (token !== null) {
-        rec.validations++;
-        if (rec.validationReply) res.writeHead(rec.validationReply.status, { 'content-type': 'text/plain' }).end(rec.validationReply.body);
-        else res.writeHead(200, { 'content-type': 'text/plain' }).end(token);
-        return;
-      }
-      rec.posts.push({ query: url.search, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
-      res.writeHead(rec.statuses.shift() ?? 202).end();
-    });
-  };
-  const server = tls ? https.createServer(tls, handler) : http.createServer(handler);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  rec.url = `${tls ? 'https' : 'http'}://127.0.0.1:${port}/webhook`;
-  rec.close = () => new Promise((r) => (server.closeAllConnections(), server.close(() => r())));
-  return rec;
-}
-
-async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-const items = (r: Receiver): any[] => r.posts.flatMap((p) => p.body.value);
+const items = (r: WebhookReceiver): any[] => r.items();
+const waitFor = (cond: () => boolean, ms?: number): Promise<void> => receiver.waitFor(cond, ms);
 
 let emu: GraphEmulator;
 let c: GraphEmulatorClient;
-let receiver: Receiver;
+let receiver: WebhookReceiver;
 let subscriberKey: { private: string; cert: string };
 let nextAgent = 0;
 /** Each test subscribes as another user: Graph allows one presence subscription per user and app. */
@@ -74,7 +27,7 @@ const bulkResource = (list: string[]): string => `communications/presences?$filt
 beforeAll(async () => {
   emu = await startGraphEmulator({ quiet: true, users: demoUsers(800) });
   c = new GraphEmulatorClient(emu.url, emu.caCertPem, emu.tenantId, emu.clientId, emu.clientSecret);
-  receiver = await startReceiver();
+  receiver = await startWebhookReceiver();
   subscriberKey = await generate([{ name: 'commonName', value: 'connector notifications' }], { keySize: 2048, algorithm: 'sha256' });
 });
 afterAll(async () => {
@@ -140,7 +93,7 @@ describe('creating presence subscriptions', () => {
   });
 
   it('answers 400 when the handshake is not echoed', async () => {
-    const bad = await startReceiver();
+    const bad = await startWebhookReceiver();
     bad.validationReply = { status: 200, body: 'wrong' };
     try {
       const token = await c.delegatedToken(nextAccount(), DEMO_PASSWORD);
@@ -162,7 +115,7 @@ describe('creating presence subscriptions', () => {
 
   it('validates an https webhook and the lifecycle URL too', async () => {
     const tls = await generate([{ name: 'commonName', value: '127.0.0.1' }], { keySize: 2048, algorithm: 'sha256' });
-    const secure = await startReceiver({ key: tls.private, cert: tls.cert });
+    const secure = await startWebhookReceiver({ key: tls.private, cert: tls.cert });
     try {
       const token = await c.delegatedToken(nextAccount(), DEMO_PASSWORD);
       const reply = await subscribe(token, { resource: `communications/presences/${demoUserId(30)}`, notificationUrl: secure.url, lifecycleNotificationUrl: secure.url });
@@ -220,7 +173,7 @@ describe('lifecycle', () => {
   it('renews by PATCH, sends reauthorizationRequired on demand and before lapse, and expires', async () => {
     const account = nextAccount();
     let token = await c.delegatedToken(account, DEMO_PASSWORD);
-    const lifecycle = await startReceiver();
+    const lifecycle = await startWebhookReceiver();
     try {
       const watched = demoUserId(50);
       const created = (await subscribe(token, { resource: `communications/presences/${watched}`, lifecycleNotificationUrl: lifecycle.url, expirationDateTime: inMinutes(30) })).json();
@@ -254,30 +207,5 @@ describe('lifecycle', () => {
     const sub = (await subscribe(token, { resource: `communications/presences/${demoUserId(51)}` })).json();
     await c.control('POST', `subscriptions/${sub.id}/expire`);
     expect((await c.request('GET', `/v1.0/subscriptions/${sub.id}`, { token })).status).toBe(404);
-  });
-});
-
-describe('delivery faults', () => {
-  it('retries a batch the webhook refused, and drops notifications when told to', async () => {
-    const flaky = await startReceiver();
-    try {
-      const token = await c.delegatedToken('presence-svc1@contoso.example', DEMO_PASSWORD);
-      const watched = demoUserId(60);
-      expect((await subscribe(token, { resource: `communications/presences/${watched}`, notificationUrl: flaky.url })).status).toBe(201);
-      flaky.statuses.push(500);
-      await c.control('POST', `users/${watched}/call/start`);
-      await waitFor(() => flaky.posts.length === 2, 4000);
-      expect(flaky.posts[1]!.body).toEqual(flaky.posts[0]!.body);
-
-      await c.control('POST', 'faults', { dropNotifications: 1 });
-      const dropped = (await c.control('GET', 'stats')).notifications.dropped;
-      await c.control('POST', `users/${watched}/call/end`);
-      await new Promise((r) => setTimeout(r, 100));
-      expect(flaky.posts).toHaveLength(2);
-      expect((await c.control('GET', 'stats')).notifications.dropped).toBe(dropped + 1);
-    } finally {
-      await c.control('DELETE', 'faults');
-      await flaky.close();
-    }
   });
 });
