@@ -1,6 +1,7 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Logger } from '../logger.js';
 import type { Clock, PresenceEvent } from '../ports.js';
+import { observationTime } from '../services/metrics.js';
 import { CallBudget } from './call-budget.js';
 import { describeGraphError, graphStatus, isRetryable, retryAfterMs } from './graph-errors.js';
 import { chunk, getPresencesByUserId } from './presence-api.js';
@@ -103,8 +104,9 @@ export class PresencePoller {
         this.stats.lastSuccessAt = now;
         this.stats.lastError = null;
         const events: PresenceEvent[] = [];
+        const observedAt = observationTime(clock);
         for (const { id, presence } of result) {
-          if (tracker.observe(id, presence)) events.push({ teamsUserId: id, presence: tracker.get(id)!, observedAt: now, via });
+          if (tracker.observe(id, presence)) events.push({ teamsUserId: id, presence: tracker.get(id)!, observedAt, via });
         }
         if (events.length > 0) {
           try {

@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { Clock, PresenceEvent, PresenceSource, PresenceSourceHealth } from '../ports.js';
+import { observationTime } from '../services/metrics.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { CallBudget } from './call-budget.js';
 import type { GraphConnection, ServiceAccount } from './graph-client.js';
@@ -90,6 +91,7 @@ export class SubscribePresenceSource implements PresenceSource {
     this.emit = onPresence;
     this.cert ??= await createEncryptionCertificate();
     this.poller.resume();
+    this.manager.resume();
     await this.manager.removeLeftovers(this.o.serviceAccounts);
     this.regroup();
     this.scheduleDrain();
@@ -227,9 +229,8 @@ export class SubscribePresenceSource implements PresenceSource {
     }
     if (!this.cert) throw new Error('no decryption certificate');
     const resource = presenceResourceSchema.parse(decryptContent(change.encryptedContent, this.cert));
-    const now = this.o.clock.now();
     if (this.tracker.observe(resource.id, toPresence(resource))) {
-      events.push({ teamsUserId: resource.id, presence: this.tracker.get(resource.id)!, observedAt: now, via: 'notification' });
+      events.push({ teamsUserId: resource.id, presence: this.tracker.get(resource.id)!, observedAt: observationTime(this.o.clock), via: 'notification' });
     }
   }
 

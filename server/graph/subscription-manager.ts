@@ -62,6 +62,11 @@ export class SubscriptionManager implements ClientStateLookup {
     return this.pending;
   }
 
+  /** Allows operations again after `stop` (a source restarted in the same process). */
+  resume(): void {
+    this.stopped = false;
+  }
+
   /** Deletes subscriptions left by an earlier run: their certificate is gone, their notifications unreadable. */
   async removeLeftovers(accounts: readonly ServiceAccount[]): Promise<void> {
     for (const sub of this.o.store.subscriptions()) {
@@ -78,8 +83,9 @@ export class SubscriptionManager implements ClientStateLookup {
       slot = { account, userIds: [], subscriptionId: null, clientState: null, expiresAt: null, renewedAt: null, failures: 0, timer: null, chain: Promise.resolve(), renewals: 0 };
       this.slots[index] = slot;
     }
+    // Same membership: the subscription exists, is being created, or a retry is scheduled — nothing to do.
     const same = slot.account.username === account.username && slot.userIds.length === userIds.length && slot.userIds.every((id, i) => id === userIds[i]);
-    if (same && (slot.subscriptionId || userIds.length === 0)) return;
+    if (same) return;
     slot.account = account;
     slot.userIds = userIds;
     this.enqueue(slot, () => this.recreate(slot));
@@ -111,6 +117,8 @@ export class SubscriptionManager implements ClientStateLookup {
     for (const slot of slots) slot.timer?.cancel();
     await Promise.all(slots.map((slot) => slot.chain));
     await Promise.all(slots.map((slot) => this.dropCurrent(slot)));
+    // A later start assigns every group afresh.
+    this.slots.length = 0;
   }
 
   private enqueue(slot: Slot, op: () => Promise<void>): void {

@@ -170,5 +170,10 @@ describe('subscribe presence source against the Graph emulator', () => {
     await src.stop();
     expect(await subs()).toHaveLength(0);
     expect(db.prepare('SELECT COUNT(*) AS n FROM graph_subscriptions').get()).toEqual({ n: 0 });
+    // Started again in the same process, it subscribes again.
+    await src.start(() => {});
+    await waitFor(async () => (await subs()).length === 2, 'subscriptions after restart');
+    await src.stop();
+    expect(await subs()).toHaveLength(0);
   });
 });
