@@ -63,6 +63,16 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
   const faults = new FaultInjector();
   let url = '';
   const issuerBase = (): string => url;
+  const dispatcher = new NotificationDispatcher({
+    clock,
+    directory,
+    presence,
+    subscriptions,
+    stats,
+    faults,
+    validationTokens: new ValidationTokenCache(key, tenantId, issuerBase),
+    tenantId,
+  });
 
   const emu: EmulatorContext = {
     url,
@@ -78,22 +88,11 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     faults,
     stats,
     subscriptions,
-    dispatcher: undefined as unknown as NotificationDispatcher,
+    dispatcher,
     clientCertificates: [],
     subscriptionsPerUser: opts.subscriptionsPerUser ?? 1,
     quiet: opts.quiet ?? false,
   };
-  const dispatcher = new NotificationDispatcher({
-    clock,
-    directory,
-    presence,
-    subscriptions,
-    stats,
-    faults,
-    validationTokens: new ValidationTokenCache(key, tenantId, issuerBase),
-    tenantId,
-  });
-  emu.dispatcher = dispatcher;
   presence.onChange((rec) => dispatcher.onPresenceChange(rec));
   subscriptions.onLifecycle = (sub) => dispatcher.sendLifecycle(sub, 'reauthorizationRequired');
 
