@@ -134,7 +134,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) problems.push(`TPC_CONFIG_FILE (${file}): must hold a JSON object`);
       else raw = parsed as Record<string, unknown>;
     } catch (err) {
-      problems.push(`TPC_CONFIG_FILE (${file}): ${(err as Error).message}`);
+      // V8's JSON syntax errors quote the text around the fault, which may be a secret: report the position only.
+      const message = err instanceof SyntaxError ? jsonProblem(err) : (err as Error).message;
+      problems.push(`TPC_CONFIG_FILE (${file}): ${message}`);
     }
   }
   for (const [name, path] of Object.entries(ENV_MAP)) {
@@ -173,6 +175,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (missing.length) throw new ConfigError(missing);
   }
   return deepFreeze(config);
+}
+
+function jsonProblem(err: SyntaxError): string {
+  const at = /position (\d+)/.exec(err.message);
+  return `not valid JSON${at ? ` (error at position ${at[1]})` : ''}`;
 }
 
 function deepFreeze<T>(value: T): T {

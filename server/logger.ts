@@ -28,6 +28,17 @@ export const REDACT_PATHS = [
   '*.apiKey',
   'clientState',
   '*.clientState',
+  'webhookSecret',
+  '*.webhookSecret',
+  'bootstrapAdminKey',
+  '*.bootstrapAdminKey',
+  // The loaded Config, logged whole or under `config`: its secrets sit deeper than one wildcard reaches.
+  'graph.serviceAccounts[*].password',
+  'config.bootstrapAdminKey',
+  'config.graph.clientSecret',
+  'config.graph.serviceAccounts[*].password',
+  'config.webex.accessToken',
+  'config.webex.webhookSecret',
 ];
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
