@@ -1,3 +1,5 @@
+import { systemClock, type Clock } from '../ports.js';
+
 /**
  * In-process latency histograms for the engine's hot path, read by the admin metrics route and the
  * benchmark. A bounded ring of recent samples per name: percentiles over the last `capacity` samples, with
@@ -45,3 +47,9 @@ export class LatencyRecorder {
 
 /** Wall-clock milliseconds with sub-millisecond precision, comparable across processes on one machine. */
 export const preciseNow = (): number => performance.timeOrigin + performance.now();
+
+/**
+ * When a presence source observed something: sub-millisecond wall time on the real clock (so latency
+ * percentiles below 1 ms mean something), the injected clock's time otherwise (tests stay deterministic).
+ */
+export const observationTime = (clock: Clock): number => (clock === systemClock ? preciseNow() : clock.now());
