@@ -66,7 +66,8 @@ export function createApp(deps: AppDeps): App {
     attach(services) {
       gateway.attach(services);
       const json = express.json({ limit: deps.bodyLimit ?? '256kb', strict: false });
-      for (const [path, make] of API_ROUTERS) api.use(path, json, authenticate(deps.auth), make(services));
+      // Credentials first: an anonymous caller cannot make the server read and parse a body.
+      for (const [path, make] of API_ROUTERS) api.use(path, authenticate(deps.auth), json, make(services));
       app.use(notFoundHandler);
       app.use(errorHandler(deps.logger));
     },
