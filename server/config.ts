@@ -9,6 +9,8 @@ import { describeIssues } from './validation.js';
  */
 
 const ms = z.coerce.number().int().min(0);
+/** true/false, 1/0, yes/no, on/off from the environment; a real boolean from the config file. */
+const flag = z.union([z.boolean(), z.stringbool()]);
 
 export const configSchema = z.object({
   /** 'sandbox' starts the built-in emulators with demo data; 'live' talks to the configured services. */
@@ -27,7 +29,7 @@ export const configSchema = z.object({
       reconcileIntervalMs: ms.default(60_000),
       /** Presence unreadable for longer than this is stale (default 10 minutes). */
       stalePresenceMs: ms.default(600_000),
-      releaseOnStale: z.coerce.boolean().default(true),
+      releaseOnStale: flag.default(true),
       /** How long after clearing write-back an observation of the written presence is still an echo. */
       echoWindowMs: ms.default(30_000),
       maxPauseMinutes: z.coerce.number().int().min(1).default(480),
@@ -156,7 +158,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   const result = configSchema.safeParse(raw);
   if (!result.success) {
-    const envByPath = Object.fromEntries(Object.entries(ENV_MAP).map(([k, v]) => [v, k]));
+    // Name the variable that was actually set (PORT and TPC_PORT share a path; a secret may come from *_FILE).
+    const setName = (k: string): string | undefined => (env[k] ? k : env[`${k}_FILE`] ? `${k}_FILE` : undefined);
+    const envByPath: Record<string, string> = {};
+    for (const [k, v] of Object.entries(ENV_MAP)) if (setName(k) || !envByPath[v] || !env[envByPath[v]!]) envByPath[v] = setName(k) ?? k;
     for (const p of describeIssues(result.error)) problems.push(`${p.field}${envByPath[p.field] ? ` (${envByPath[p.field]})` : ''}: ${p.message}`);
   }
   if (problems.length > 0 || !result.success) throw new ConfigError(problems);

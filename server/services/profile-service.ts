@@ -96,7 +96,7 @@ export class ProfileService {
       } catch (err) {
         throw new AppError('invalid', `mapping file ${file}: ${(err as Error).message}`);
       }
-      const id = (body as { id?: string }).id;
+      const id = body && typeof body === 'object' && typeof (body as { id?: unknown }).id === 'string' ? (body as { id: string }).id : undefined;
       if (id && this.registry.profiles.has(id)) continue;
       try {
         this.create(body);
