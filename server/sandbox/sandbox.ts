@@ -22,7 +22,8 @@ export interface Sandbox {
   caCertPem: string;
   extraMigrations: ((db: Db) => void)[];
   routes(app: express.Express): void;
-  ready(connector: Connector): Promise<void>;
+  /** Creates the sandbox keys, activates the connector and (unless `announce` is false) prints the URLs. */
+  ready(connector: Connector, opts?: { announce?: boolean }): Promise<void>;
   info(): SandboxInfo;
   close(): Promise<void>;
 }
@@ -102,7 +103,7 @@ export async function startSandbox(base: Config, logger: Logger): Promise<Sandbo
           .catch((err: unknown) => res.status(502).json({ error: { code: 'upstream', message: (err as Error).message } }));
       });
     },
-    async ready(connector) {
+    async ready(connector, opts = {}) {
       const now = Date.now();
       const adminKey = connector.stores.keys.create('sandbox admin', 'admin', null, now).key;
       const supervisorKey = connector.stores.keys.create('sandbox supervisor', 'supervisor', null, now).key;
@@ -121,6 +122,7 @@ export async function startSandbox(base: Config, logger: Logger): Promise<Sandbo
         graphUrl: graph.url,
         webexUrl: webex.url,
       };
+      if (opts.announce === false) return;
       const u = connector.url;
       const first = info.agents[0];
       process.stdout.write(
