@@ -192,7 +192,7 @@ describe('Webex CC end to end', () => {
     await control('faults', undefined, 'DELETE');
     await until('reconciled', () => {
       const cc = connector.services.registry.agents.get(a.id)?.cc;
-      return cc?.idleCodeId === codes.get('Break') && cc.origin !== 'connector';
+      return cc?.idleCodeId === codes.get('Break') && cc?.origin !== 'connector';
     }, 10_000);
     presence.emit(tu(7), FREE);
     await new Promise((r) => setTimeout(r, 400));
