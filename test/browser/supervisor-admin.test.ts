@@ -1,0 +1,88 @@
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBrowserHarness, type BrowserHarness } from './browser-harness.js';
+
+let h: BrowserHarness;
+
+beforeAll(async () => {
+  h = await startBrowserHarness('supervisor-admin');
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const attr = (l: Locator, name: string) => () => l.getAttribute(name, { timeout: 1000 }).catch(() => null);
+const text = (l: Locator) => () => l.textContent({ timeout: 1000 }).then((t) => (t ?? '').trim()).catch(() => '');
+const SECONDS = { timeout: 10_000, interval: 100 };
+
+describe('mapping editor in the sandbox, real Chromium', () => {
+  it('rejects an invalid mapping at the field and saves a valid one', async () => {
+    const page: Page = await h.open('?view=supervisor');
+    const editor = page.locator('presence-mapping-editor');
+    const settle = editor.getByTestId('settle-delay');
+    await settle.waitFor({ timeout: 10_000 });
+    await expect.poll(() => editor.getByTestId('rule-row').count(), SECONDS).toBeGreaterThan(0);
+    await h.screenshot(page, 'presence-mapping-editor', 'mapping-editor');
+
+    await settle.fill('9999');
+    await editor.getByTestId('save').click();
+    await expect.poll(attr(settle, 'aria-invalid'), SECONDS).toBe('true');
+    const fieldError = editor.locator('[data-testid="field-error"][data-field="settleDelayMs"]');
+    await expect.poll(text(fieldError), SECONDS).not.toBe('');
+    // The message is wired to the input for assistive technology.
+    const describedBy = await settle.getAttribute('aria-describedby');
+    expect(describedBy?.split(' ')).toContain(await fieldError.getAttribute('id'));
+    await h.screenshot(page, 'presence-mapping-editor', 'mapping-editor-invalid');
+    // Nothing stored changed.
+    const before = h.sandbox.connector.stores.profiles.all().find((p) => p.id === 'default');
+    expect(before?.settleDelayMs).not.toBe(9_999_000);
+
+    await settle.fill('7');
+    await editor.getByTestId('save').click();
+    await expect.poll(attr(settle, 'aria-invalid'), SECONDS).not.toBe('true');
+    await expect.poll(text(editor.getByTestId('save-status')), SECONDS).not.toBe('');
+    expect(await fieldError.count()).toBe(0);
+    await expect.poll(() => h.sandbox.connector.stores.profiles.all().find((p) => p.id === 'default')?.settleDelayMs, SECONDS).toBe(7000);
+  });
+});
+
+describe('admin panel in the sandbox, real Chromium', () => {
+  it('deactivates and deletes only after confirmation, delete only when inactive, and names the Azure admin step', async () => {
+    const page = await h.open('?view=admin');
+    const admin = page.locator('presence-connector-admin');
+    const lifecycle = admin.getByTestId('lifecycle');
+    const dialog = admin.getByTestId('confirm-dialog');
+    await expect.poll(attr(lifecycle, 'data-lifecycle'), SECONDS).toBe('active');
+    await expect.poll(() => admin.getByTestId('health').count(), SECONDS).toBe(1);
+    expect(await admin.getByTestId('action-delete').isDisabled()).toBe(true);
+    await h.screenshot(page, 'presence-connector-admin', 'admin-active');
+
+    // Cancelling a confirmation changes nothing.
+    await admin.getByTestId('action-deactivate').click();
+    await dialog.waitFor({ state: 'visible', timeout: 5000 });
+    await admin.getByTestId('confirm-cancel').click();
+    await dialog.waitFor({ state: 'hidden', timeout: 5000 });
+    expect(await attr(lifecycle, 'data-lifecycle')()).toBe('active');
+
+    await admin.getByTestId('action-deactivate').click();
+    await dialog.waitFor({ state: 'visible', timeout: 5000 });
+    await admin.getByTestId('confirm-ok').click();
+    await expect.poll(attr(lifecycle, 'data-lifecycle'), SECONDS).toBe('inactive');
+    await expect.poll(() => admin.getByTestId('action-delete').isDisabled(), SECONDS).toBe(false);
+
+    await admin.getByTestId('action-delete').click();
+    await dialog.waitFor({ state: 'visible', timeout: 5000 });
+    const ok = admin.getByTestId('confirm-ok');
+    expect(await ok.isDisabled()).toBe(true);
+    await admin.getByTestId('confirm-input').fill('delete');
+    expect(await ok.isDisabled()).toBe(true);
+    await h.screenshot(page, 'presence-connector-admin', 'admin-delete-confirmation');
+    await admin.getByTestId('confirm-input').fill('DELETE');
+    await ok.click();
+    await expect.poll(attr(lifecycle, 'data-lifecycle'), SECONDS).toBe('deleted');
+    await expect.poll(text(admin.getByTestId('action-result')), SECONDS).toContain('Azure');
+    expect(h.sandbox.connector.services.registry.lifecycle).toBe('deleted');
+    expect(h.sandbox.connector.stores.profiles.all()).toEqual([]);
+    await h.screenshot(page, 'presence-connector-admin', 'admin-deleted');
+  });
+});
