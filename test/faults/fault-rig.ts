@@ -29,6 +29,8 @@ export interface RigOptions {
   webexHttp?: { retries?: number; baseDelayMs?: number; maxDelayMs?: number };
   /** Subscribe mode with the emulator's delegated service accounts; webhooks on a fixed loopback port. */
   subscribe?: boolean;
+  /** Lifetime of the Graph emulator's tokens; below msal's 5-minute renewal margin every call asks for one. */
+  tokenLifetimeSec?: number;
 }
 
 export interface Rig {
@@ -55,7 +57,7 @@ export const TEAMS_CALL_CODE = buildAuxCodes('c0a7c0de-0000-4000-8000-00000000c0
 
 export async function startRig(o: RigOptions = {}): Promise<Rig> {
   const n = o.agents ?? 4;
-  const graph = await startGraphEmulator({ quiet: true, users: demoUsers(12) });
+  const graph = await startGraphEmulator({ quiet: true, users: demoUsers(12), ...(o.tokenLifetimeSec ? { tokenLifetimeSec: o.tokenLifetimeSec } : {}) });
   const webex = await startWebexEmulator({ quiet: true, agents: demoAgents(8), stateChangeDelayMs: 5 });
   const dir = mkdtempSync(join(tmpdir(), 'tpc-fault-'));
   const dbPath = o.dbPath ?? join(dir, 'connector.db');
