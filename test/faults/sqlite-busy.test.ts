@@ -1,0 +1,66 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditProblems, startRig, type Rig } from './fault-rig.js';
+
+/**
+ * Another connection (a backup tool, an operator's sqlite3 shell) holds the database's write lock for a while.
+ * The lock is held from a worker thread, because the connector's writes are synchronous and would otherwise
+ * block the very event loop that has to release it. The busy timeout absorbs the wait; nothing is lost.
+ */
+
+let rig: Rig;
+beforeAll(async () => {
+  rig = await startRig({ agents: 3 });
+}, 30_000);
+afterAll(async () => {
+  await rig?.close();
+});
+
+/** Opens the database in a worker, takes the write lock (BEGIN IMMEDIATE), holds it `ms`, commits. */
+function holdWriteLock(dbPath: string, ms: number): { locked: Promise<void>; done: Promise<void> } {
+  const modulePath = createRequire(import.meta.url).resolve('better-sqlite3');
+  const worker = new Worker(
+    `const { parentPort, workerData } = require('node:worker_threads');
+     const Database = require(workerData.modulePath);
+     const db = new Database(workerData.dbPath);
+     db.exec('BEGIN IMMEDIATE');
+     db.prepare("INSERT INTO audit (at, agent_id, trigger, action, reason, text, inputs, result) SELECT at, agent_id, trigger, action, reason, text, inputs, result FROM audit WHERE 0").run();
+     parentPort.postMessage('locked');
+     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, workerData.ms);
+     db.exec('COMMIT');
+     db.close();`,
+    { eval: true, workerData: { dbPath, ms, modulePath } },
+  );
+  const locked = new Promise<void>((resolve, reject) => {
+    worker.once('message', () => resolve());
+    worker.once('error', reject);
+  });
+  const done = new Promise<void>((resolve, reject) => {
+    worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`lock holder exited with ${code}`))));
+    worker.once('error', reject);
+  });
+  return { locked, done };
+}
+
+describe('fault: SQLite busy', () => {
+  it('waits out a second connection holding the write lock and applies every change', async () => {
+    const before = rig.audit().length;
+    const lock = holdWriteLock(rig.dbPath, 800);
+    await lock.locked;
+    const held = Date.now();
+    await rig.callStart(0);
+    await rig.callStart(1);
+    await lock.done;
+    expect(Date.now() - held).toBeGreaterThanOrEqual(700);
+    await rig.converged(new Set([0, 1]));
+    await rig.callEnd(0);
+    await rig.callEnd(1);
+    await rig.converged(new Set());
+    const entries = rig.audit();
+    expect(entries.length).toBeGreaterThan(before);
+    // Audit ids are consecutive: no write was dropped or rolled back while the lock was held.
+    expect(entries.map((e) => e.id)).toEqual(entries.map((_, i) => entries[0]!.id + i));
+    expect(auditProblems(entries, rig.agentIds, new Set())).toEqual([]);
+  }, 40_000);
+});
