@@ -6,7 +6,7 @@ import type { Authenticator, Principal } from '../http/auth.js';
 import type { Logger } from '../logger.js';
 import type { Publisher } from '../ports.js';
 import type { Services } from '../services/index.js';
-import { presenceView } from '../services/view-service.js';
+import { directoryEntryView } from '../services/view-service.js';
 import { parseOrThrow } from '../validation.js';
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from './contract.js';
 
@@ -135,14 +135,7 @@ export class SocketGateway implements Publisher {
       handle(['agent', 'supervisor'], async () => {
         const { query } = parseOrThrow(searchBody, body, 'search body');
         const entries = await this.services!.directory.search(query, 20);
-        return entries.map((e) => ({
-          id: e.id,
-          displayName: e.displayName,
-          department: e.department ?? null,
-          jobTitle: e.jobTitle ?? null,
-          phone: e.phone,
-          presence: presenceView(e.presence, Date.now()),
-        }));
+        return entries.map((e) => directoryEntryView(e, Date.now()));
       }, ack),
     );
     socket.on('supervisor:agents', (ack) => handle(['supervisor', 'admin'], () => this.services!.views.all(), ack));

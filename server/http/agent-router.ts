@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { AppError, notFound } from '../errors.js';
 import type { Services } from '../services/index.js';
-import { presenceView } from '../services/view-service.js';
+import { directoryEntryView } from '../services/view-service.js';
 import { parseOrThrow } from '../validation.js';
 import { requireRole } from './auth.js';
 
@@ -43,16 +43,7 @@ export function createDirectoryRouter(s: Services): Router {
   r.get('/', async (req, res) => {
     const { q } = parseOrThrow(searchQuery, req.query, 'directory query');
     const entries = await s.directory.search(q, 20);
-    res.json(
-      entries.map((e) => ({
-        id: e.id,
-        displayName: e.displayName,
-        department: e.department ?? null,
-        jobTitle: e.jobTitle ?? null,
-        phone: e.phone,
-        presence: presenceView(e.presence, Date.now()),
-      })),
-    );
+    res.json(entries.map((e) => directoryEntryView(e, Date.now())));
   });
   return r;
 }

@@ -2,7 +2,8 @@ import { connectorOwnsIdle } from '../domain/decide.js';
 import { TEAMS_STATE_LABEL } from '../domain/describe.js';
 import { pullsTeamsToCc } from '../domain/mapping.js';
 import { classifyPresence, type Presence } from '../domain/presence.js';
-import type { AgentView, PresenceView } from '../gateway/contract.js';
+import type { AgentView, DirectoryEntryView, PresenceView } from '../gateway/contract.js';
+import type { DirectoryEntry } from '../ports.js';
 import type { AgentRecord } from '../store/agent-store.js';
 import type { AgentRegistry } from './agent-registry.js';
 
@@ -15,6 +16,17 @@ export function presenceLabel(p: Presence): string {
 export function presenceView(p: Presence | null, observedAt: number | null): PresenceView | null {
   if (!p) return null;
   return { ...p, label: presenceLabel(p), observedAt: observedAt ?? 0 };
+}
+
+export function directoryEntryView(e: DirectoryEntry, observedAt: number): DirectoryEntryView {
+  return {
+    id: e.id,
+    displayName: e.displayName,
+    department: e.department ?? null,
+    jobTitle: e.jobTitle ?? null,
+    phone: e.phone,
+    presence: presenceView(e.presence, observedAt),
+  };
 }
 
 /** Builds what widgets show from the registry; pure reads, no I/O. */
