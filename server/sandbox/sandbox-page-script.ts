@@ -146,7 +146,7 @@ if (wanted.includes('agent')) {
   for (const c of Array.isArray(codes) ? codes : []) if (c.active && !c.isSystem) pick.add(new Option(c.name, c.id));
   const brk = [...pick.options].find((o) => o.text === 'Break');
   if (brk) pick.value = brk.value;
-  setInterval(() => { if (!document.hidden && state.pending === 0) refreshSnapshot(); }, 3000);
+  setInterval(() => { if (!document.hidden && state.pending === 0) refreshSnapshot(); }, 1500);
 }
 $('status').textContent = 'Graph emulator ' + info.graphUrl + ' · Webex CC emulator ' + info.webexUrl;
 document.body.dataset.ready = 'true';
