@@ -1,6 +1,6 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { ConfidentialClientApplication, LogLevel, type AuthenticationResult, type Configuration } from '@azure/msal-node';
-import { AuthenticationHandler, Client, TelemetryHandler, type Middleware } from '@microsoft/microsoft-graph-client';
+import { AuthenticationHandler, Client, TelemetryHandler, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../ports.js';
 import { createHttpsTransport, HttpsMessageHandler, msalNetworkModule, type HttpsTransport } from './https-transport.js';
@@ -97,8 +97,12 @@ export function createGraphConnection(options: GraphClientOptions): GraphConnect
     return result;
   };
 
+  // A 401 from Graph means the cached token was revoked before its expiry: the next call fetches a new one.
+  let refreshApp = false;
   const appToken = async (): Promise<string> => {
-    const result = checked(await cca.acquireTokenByClientCredential({ scopes: [GRAPH_SCOPE] }), 'app token');
+    const skipCache = refreshApp;
+    refreshApp = false;
+    const result = checked(await cca.acquireTokenByClientCredential({ scopes: [GRAPH_SCOPE], skipCache }), 'app token');
     if (!result.fromCache || acquiredAt === null) acquiredAt = clock.now();
     expiresAt = result.expiresOn ? result.expiresOn.getTime() : null;
     return result.accessToken;
@@ -130,11 +134,16 @@ export function createGraphConnection(options: GraphClientOptions): GraphConnect
     return pending;
   };
 
-  const makeClient = (getAccessToken: () => Promise<string>): Client => {
+  const makeClient = (getAccessToken: () => Promise<string>, onUnauthorized: () => void): Client => {
     // No RetryHandler in the chain: every caller handles 429/5xx itself. The poller must count each HTTP
     // call against the throttling budget and pause everything on Retry-After; hidden retries inside the
     // client would spend budget the limiter never saw.
-    const chain: Middleware[] = [new AuthenticationHandler({ getAccessToken }), new TelemetryHandler(), new HttpsMessageHandler(transport)];
+    const chain: Middleware[] = [
+      new AuthenticationHandler({ getAccessToken }),
+      new TelemetryHandler(),
+      new UnauthorizedWatch(onUnauthorized),
+      new HttpsMessageHandler(transport),
+    ];
     return Client.initWithMiddleware({
       middleware: chain,
       baseUrl: `${graphUrl.origin}${graphUrl.pathname.replace(/\/+$/, '')}/`,
@@ -144,7 +153,9 @@ export function createGraphConnection(options: GraphClientOptions): GraphConnect
     });
   };
 
-  const app = makeClient(appToken);
+  const app = makeClient(appToken, () => {
+    refreshApp = true;
+  });
   const delegatedClients = new Map<string, Client>();
 
   return {
@@ -155,7 +166,12 @@ export function createGraphConnection(options: GraphClientOptions): GraphConnect
     delegated(account) {
       let client = delegatedClients.get(account.username);
       if (!client) {
-        client = makeClient(() => delegatedToken(account));
+        client = makeClient(
+          () => delegatedToken(account),
+          () => {
+            for (const key of delegatedCache.keys()) if (key.startsWith(`${account.username}\u0000`)) delegatedCache.delete(key);
+          },
+        );
         delegatedClients.set(account.username, client);
       }
       return client;
@@ -168,4 +184,17 @@ export function createGraphConnection(options: GraphClientOptions): GraphConnect
       transport.close();
     },
   };
+}
+
+/** Tells the token source when Graph refused a token, so the next request does not reuse it. */
+class UnauthorizedWatch implements Middleware {
+  private next: Middleware | undefined;
+  constructor(private readonly onUnauthorized: () => void) {}
+  async execute(context: Context): Promise<void> {
+    await this.next!.execute(context);
+    if (context.response?.status === 401) this.onUnauthorized();
+  }
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
 }

@@ -58,7 +58,7 @@ export class SyncService {
       for (const a of this.d.registry.agents.values()) {
         if (a.releaseDueAt != null) this.scheduleRelease(a.id, a.releaseDueAt - now);
         if (a.inFlight && !a.inFlight.trackingId) {
-          this.d.stores.audit.result(a.inFlight.auditId, 'superseded', 'the connector stopped before the command was sent', now);
+          this.auditResult(a.id, a.inFlight.auditId, 'superseded', 'the connector stopped before the command was sent', now);
           a.inFlight = null;
           this.d.stores.agents.save(a, now);
           this.needsDecision.add(a.id);
@@ -205,7 +205,8 @@ export class SyncService {
       pausedUntil: agent.pausedUntil,
       cc: agent.cc,
       previousCc: previousCc ?? null,
-      presence: agent.presence,
+      // Stale presence is no presence: deciding on it would re-idle agents the fail-open just released.
+      presence: r.presenceStaleSince != null ? null : agent.presence,
       profile,
       pendingIdleCodeId: agent.pendingIdleCodeId,
       releaseDueAt: agent.releaseDueAt,
@@ -237,7 +238,7 @@ export class SyncService {
     const sends = decision.action === 'set-idle' || decision.action === 'set-available';
     // A command unanswered past the timeout is superseded by the new one.
     if (sends && agent.inFlight) {
-      this.d.stores.audit.result(agent.inFlight.auditId, 'superseded', 'no answer within the command timeout', now);
+      this.auditResult(agent.id, agent.inFlight.auditId, 'superseded', 'no answer within the command timeout', now);
       agent.inFlight = null;
     }
     const auditId = this.record(agent, trigger, decision, input, text, now);
@@ -287,9 +288,20 @@ export class SyncService {
       command,
       result,
     });
-    agent.lastDecisionId = id;
-    this.d.registry.lastDecision.set(agent.id, { id, at: now, trigger, action: decision.action, reason: decision.reason, text, result });
+    // The re-check after the contact center confirms a command is audited, but the agent keeps seeing the
+    // decision that caused the change ("Free in Teams again: returned to Available"), not "nothing to do".
+    if (!(trigger === 'command-result' && decision.action === 'skip')) {
+      agent.lastDecisionId = id;
+      this.d.registry.lastDecision.set(agent.id, { id, at: now, trigger, action: decision.action, reason: decision.reason, text, result });
+    }
     return id;
+  }
+
+  /** Records a command's outcome in the audit trail and in the agent's last-decision view. */
+  private auditResult(agentId: string, auditId: number, result: AuditResult, detail: string | null, now: number): void {
+    this.d.stores.audit.result(auditId, result, detail, now);
+    const view = this.d.registry.lastDecision.get(agentId);
+    if (view?.id === auditId) this.d.registry.lastDecision.set(agentId, { ...view, result });
   }
 
   private flushOutbox(): void {
@@ -333,7 +345,7 @@ export class SyncService {
 
   private failInFlight(agent: AgentRecord, auditId: number, reason: string): void {
     const now = this.d.clock.now();
-    this.d.stores.audit.result(auditId, 'failed', reason.slice(0, 500), now);
+    this.auditResult(agent.id, auditId, 'failed', reason.slice(0, 500), now);
     if (agent.inFlight?.auditId === auditId) {
       agent.inFlight = null;
       this.d.stores.agents.save(agent, now);
@@ -356,10 +368,10 @@ export class SyncService {
         ((agent.inFlight.action === 'set-available' && s.state === 'Available') ||
           (agent.inFlight.action === 'set-idle' && s.state === 'Idle' && s.idleCodeId === agent.inFlight.idleCodeId));
       if (confirms || matchesCommand) {
-        this.d.stores.audit.result(agent.inFlight.auditId, 'confirmed', null, now);
+        this.auditResult(agent.id, agent.inFlight.auditId, 'confirmed', null, now);
         resultTrigger = 'command-result';
       } else if (s.origin !== 'connector') {
-        this.d.stores.audit.result(agent.inFlight.auditId, 'superseded', `agent state changed by ${s.origin} first`, now);
+        this.auditResult(agent.id, agent.inFlight.auditId, 'superseded', `agent state changed by ${s.origin} first`, now);
       } else {
         this.d.stores.agents.save(agent, now);
         return;

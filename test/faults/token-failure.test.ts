@@ -46,12 +46,31 @@ describe('fault: token endpoint failure', () => {
     expect(auditProblems(rig.audit(), rig.agentIds, new Set())).toEqual([]);
   }, 50_000);
 
-  // Known gap: after the stale release is confirmed, the 'command-result' re-evaluation decides on the last
-  // (stale) presence and sets the agent idle again; decide() only honours staleness for the 'stale-presence'
-  // trigger. Until that is fixed the agent does not stay released while presence is unreadable.
-  it.todo('keeps connector-held agents released for as long as presence stays stale');
+  it('keeps connector-held agents released for as long as presence stays stale', async () => {
+    await rig.callStart(2);
+    await rig.converged(new Set([2]));
+    await rig.graphCtl('POST', '/_emulator/faults', { tokenFailure: 400 });
+    const released = (): boolean => rig.audit().some((e) => e.agentId === rig.agentIds[2] && e.reason === 'stale-presence-released' && e.result === 'confirmed');
+    await waitFor('released on stale presence', released, 15_000, 50);
+    const releasedAt = Date.now();
+    // Several reconcile and monitor rounds later the agent is still Available: stale presence is no presence.
+    await new Promise((r) => setTimeout(r, 3_000));
+    await rig.converged(new Set(), 2_000);
+    const idledAgain = rig.audit().filter((e) => e.agentId === rig.agentIds[2] && e.action === 'set-idle' && e.at > releasedAt);
+    expect(idledAgain).toEqual([]);
+    await rig.graphCtl('DELETE', '/_emulator/faults');
+    await rig.converged(new Set([2]), 20_000);
+    await rig.callEnd(2);
+    await rig.converged(new Set(), 15_000);
+  }, 50_000);
 
-  // Known gap: a 401 from Graph (token revoked before it expires) does not make the connector drop msal's cached
-  // token, so presence stays unreadable until the token's natural expiry.
-  it.todo('acquires a new token when Graph answers 401 for a revoked token');
+  it('acquires a new token when Graph answers 401 for a revoked token', async () => {
+    // Tokens live 60 s here; revoking them makes Graph answer 401 long before they expire.
+    await rig.graphCtl('POST', '/_emulator/tokens/revoke', {});
+    await rig.callStart(0);
+    await rig.converged(new Set([0]), 10_000);
+    await rig.callEnd(0);
+    await rig.converged(new Set(), 15_000);
+    expect(auditProblems(rig.audit(), rig.agentIds, new Set())).toEqual([]);
+  }, 40_000);
 });

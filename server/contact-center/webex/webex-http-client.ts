@@ -1,3 +1,5 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import axios, { type AxiosInstance, type AxiosResponse, type Method } from 'axios';
 import { AppError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
@@ -26,6 +28,8 @@ export interface WebexHttpOptions {
   /** Longest `Retry-After` honoured; a longer one ends the call as unavailable. */
   maxRetryAfterMs?: number;
   random?: () => number;
+  /** Concurrent connections to the contact center (kept alive); default 32. */
+  maxSockets?: number;
 }
 
 export interface WebexRequest {
@@ -74,6 +78,10 @@ export class WebexHttpClient {
       // Every status comes back as a response; the retry and translation logic below decides.
       validateStatus: () => true,
       maxRedirects: 0,
+      // A bounded pool of kept-alive connections: a burst of commands queues here instead of opening hundreds
+      // of sockets at once, which costs both ends far more CPU than the requests themselves.
+      httpAgent: new HttpAgent({ keepAlive: true, maxSockets: opts.maxSockets ?? 32 }),
+      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: opts.maxSockets ?? 32 }),
     });
   }
 
