@@ -88,7 +88,8 @@ export class ProfileService {
 
   /** Loads mappings/*.json presets that are not stored yet (first start), resolving idle codes by name. */
   seedPresets(dir: string): string[] {
-    const added: string[] = [];
+    // All or nothing: every new file is validated before any is stored.
+    const fresh: MappingProfile[] = [];
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json')).sort()) {
       let body: unknown;
       try {
@@ -99,14 +100,20 @@ export class ProfileService {
       const id = body && typeof body === 'object' && typeof (body as { id?: unknown }).id === 'string' ? (body as { id: string }).id : undefined;
       if (id && this.registry.profiles.has(id)) continue;
       try {
-        this.create(body);
-        added.push(id ?? file);
+        const profile = this.parse(body, undefined);
+        if (fresh.some((p) => p.id === profile.id)) throw conflict(`profile "${profile.id}" appears in two files`);
+        fresh.push(profile);
       } catch (err) {
         if (err instanceof AppError) throw new AppError(err.code, `mapping file ${file}: ${err.message}`, err.field, err.details);
         throw err;
       }
     }
-    return added;
+    const now = this.clock.now();
+    this.stores.db.transaction(() => {
+      for (const p of fresh) this.stores.profiles.create(p, now);
+    })();
+    for (const p of fresh) this.registry.profiles.set(p.id, p);
+    return fresh.map((p) => p.id);
   }
 
   private require(id: string): MappingProfile {
