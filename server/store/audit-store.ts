@@ -96,7 +96,10 @@ export class AuditStore {
       `INSERT INTO audit (at, agent_id, trigger, action, reason, text, teams_state, inputs, command, result)
        VALUES (@at, @agentId, @trigger, @action, @reason, @text, @teamsState, @inputs, @command, @result)`,
     );
-    this.markSent = db.prepare('UPDATE audit SET result = @result, tracking_id = @trackingId, sent_at = @sentAt WHERE id = @id');
+    // The result event can overtake the HTTP answer: never downgrade 'confirmed' (or 'failed') to 'accepted'.
+    this.markSent = db.prepare(
+      "UPDATE audit SET result = CASE WHEN result = 'sent' THEN @result ELSE result END, tracking_id = @trackingId, sent_at = @sentAt WHERE id = @id",
+    );
     this.markResult = db.prepare(
       'UPDATE audit SET result = @result, result_detail = @detail, result_at = @at WHERE id = @id',
     );

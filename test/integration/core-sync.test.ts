@@ -156,3 +156,20 @@ describe('sync engine through real SQLite and the HTTP API (fake adapters)', () 
     expect(superseded.body.entries[0].resultDetail).toMatch(/stopped before the command was sent/);
   });
 });
+
+describe('audit results', () => {
+  it('a confirmation that overtakes the HTTP answer is not downgraded to accepted', async () => {
+    const x = await startHarness();
+    try {
+      const id = x.connector.stores.audit.add({ at: 1, agentId: 'agent-1', trigger: 'presence', action: 'set-idle', reason: 'presence-busy', text: 't', inputs: {}, result: 'sent' });
+      x.connector.stores.audit.result(id, 'confirmed', null, 2);
+      x.connector.stores.audit.sent(id, 'track-1', 3);
+      expect(x.connector.stores.audit.get(id)).toMatchObject({ result: 'confirmed', trackingId: 'track-1', sentAt: 3 });
+      const other = x.connector.stores.audit.add({ at: 1, agentId: 'agent-1', trigger: 'presence', action: 'set-idle', reason: 'presence-busy', text: 't', inputs: {}, result: 'sent' });
+      x.connector.stores.audit.sent(other, 'track-2', 3);
+      expect(x.connector.stores.audit.get(other)?.result).toBe('accepted');
+    } finally {
+      await x.connector.close();
+    }
+  });
+});
