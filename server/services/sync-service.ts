@@ -227,6 +227,11 @@ export class SyncService {
       return;
     }
     const { decision, memory } = decide(input);
+    // Results are not guaranteed to arrive (Webex delivers events at least once, not always): decide again
+    // when the command in flight times out, so a lost confirmation cannot leave the agent where it is.
+    if (decision.action === 'skip' && decision.reason === 'command-in-flight' && agent.inFlight) {
+      this.scheduleRetry(agent.id, agent.inFlight.sentAt + this.d.config.commandTimeoutMs - now + 1);
+    }
     if (memory.pendingIdleCodeId !== undefined) agent.pendingIdleCodeId = memory.pendingIdleCodeId;
     if (memory.overridePresence !== undefined) agent.overridePresence = memory.overridePresence;
     if (memory.releaseDueAt !== undefined && memory.releaseDueAt !== agent.releaseDueAt) {
@@ -403,12 +408,12 @@ export class SyncService {
     this.timers.delete(agentId);
   }
 
-  private scheduleRetry(agentId: string): void {
+  private scheduleRetry(agentId: string, delayMs = RETRY_AFTER_FAILURE_MS): void {
     if (this.retryTimers.has(agentId) || this.stopped) return;
     const t = this.d.clock.setTimeout(() => {
       this.retryTimers.delete(agentId);
       if (!this.stopped) this.reevaluate([agentId], 'reconcile');
-    }, RETRY_AFTER_FAILURE_MS);
+    }, Math.max(0, delayMs));
     this.retryTimers.set(agentId, t);
   }
 }

@@ -173,3 +173,28 @@ describe('audit results', () => {
     }
   });
 });
+
+describe('lost confirmations', () => {
+  it('a command whose result never arrives is decided again after the command timeout', async () => {
+    const x = await startHarness();
+    try {
+      x.cc.confirm = false;
+      x.presence.emit('tu-1', { availability: 'Busy', activity: 'InACall' });
+      await x.settle();
+      expect(x.cc.commands).toHaveLength(1);
+      // Teams changes while the command is in flight: the engine waits for the result...
+      x.presence.emit('tu-1', { availability: 'DoNotDisturb', activity: 'Presenting' });
+      await x.settle();
+      expect(x.cc.commands).toHaveLength(1);
+      // ...which never comes; at the command timeout the engine decides again on what Teams says now.
+      x.cc.confirm = true;
+      x.clock.advance(15_001);
+      await x.settle();
+      expect(x.cc.commands.at(-1)).toMatchObject({ agentId: 'agent-1', state: 'Idle', idleCodeId: codeId('Presenting') });
+      const superseded = await x.api('/api/audit?agentId=agent-1&result=superseded', { key: x.keys.supervisor });
+      expect(superseded.body.entries[0].resultDetail).toMatch(/no answer within the command timeout/);
+    } finally {
+      await x.connector.close();
+    }
+  });
+});

@@ -75,7 +75,7 @@ beforeAll(async () => {
   presence = new FakePresenceSource(() => Date.now());
   const users = agents.map((a, i) => ({ id: `tu-${i}`, displayName: a.name, userPrincipalName: a.email, mail: a.email }));
   const dbPath = join(mkdtempSync(join(tmpdir(), 'tpc-wx-')), 'c.db');
-  const config = loadConfig({}, { dbPath, port: 0, 'sync.reconcileIntervalMs': 0, 'graph.matchRefreshMs': 0 });
+  const config = loadConfig({}, { dbPath, port: 0, 'sync.reconcileIntervalMs': 0, 'graph.matchRefreshMs': 0, 'sync.commandTimeoutMs': 2000 });
   connector = await startConnector({
     config,
     logger: silentLogger,
