@@ -17,7 +17,7 @@ let agentIds: string[];
 let teamsIds: string[];
 
 beforeAll(async () => {
-  stack = await startStack({ agents: AGENTS, env: { TPC_RECONCILE_INTERVAL_MS: '1000' } });
+  stack = await startStack({ agents: AGENTS, env: { TPC_RECONCILE_INTERVAL_MS: '1000', TPC_COMMAND_TIMEOUT_MS: '3000' } });
   const list = (await http('GET', `${stack.webex.url}/_emulator/agents`)).body as { id: string; email: string }[];
   agentIds = list.map((a) => a.id);
   teamsIds = list.map((a) => stack.teamsIdByEmail.get(a.email.toLowerCase())!);
