@@ -46,6 +46,7 @@ export class SyncService {
   /** Observation time of the presence event being decided, for latency metrics. */
   private observedAt: number | null = null;
   private stopped = false;
+  private timeoutCheck: { cancel(): void } | null = null;
   /** Agents whose unsent command was lost in a restart: decided again at the first reconciliation. */
   private readonly needsDecision = new Set<string>();
 
@@ -70,6 +71,7 @@ export class SyncService {
   stop(): void {
     this.stopped = true;
     for (const t of [...this.timers.values(), ...this.retryTimers.values()]) t.cancel();
+    this.timeoutCheck?.cancel();
     this.timers.clear();
     this.retryTimers.clear();
   }
@@ -230,7 +232,7 @@ export class SyncService {
     // Results are not guaranteed to arrive (Webex delivers events at least once, not always): decide again
     // when the command in flight times out, so a lost confirmation cannot leave the agent where it is.
     if (decision.action === 'skip' && decision.reason === 'command-in-flight' && agent.inFlight) {
-      this.scheduleRetry(agent.id, agent.inFlight.sentAt + this.d.config.commandTimeoutMs - now + 1);
+      this.scheduleTimeoutCheck(agent.inFlight.sentAt + this.d.config.commandTimeoutMs - now + 1);
     }
     if (memory.pendingIdleCodeId !== undefined) agent.pendingIdleCodeId = memory.pendingIdleCodeId;
     if (memory.overridePresence !== undefined) agent.overridePresence = memory.overridePresence;
@@ -375,6 +377,13 @@ export class SyncService {
       if (confirms || matchesCommand) {
         this.auditResult(agent.id, agent.inFlight.auditId, 'confirmed', null, now);
         resultTrigger = 'command-result';
+      } else if (trigger === 'reconcile') {
+        // A snapshot can predate the command: keep waiting for its result until the command times out.
+        if (now - agent.inFlight.sentAt < this.d.config.commandTimeoutMs) {
+          this.d.stores.agents.save(agent, now);
+          return;
+        }
+        this.auditResult(agent.id, agent.inFlight.auditId, 'superseded', 'no result within the command timeout; state read back from the contact center', now);
       } else if (s.origin !== 'connector') {
         this.auditResult(agent.id, agent.inFlight.auditId, 'superseded', `agent state changed by ${s.origin} first`, now);
       } else {
@@ -406,6 +415,19 @@ export class SyncService {
   private cancelRelease(agentId: string): void {
     this.timers.get(agentId)?.cancel();
     this.timers.delete(agentId);
+  }
+
+  /**
+   * When a command times out, the engine no longer knows the agent's real state (the command may or may not
+   * have been applied), so it asks the contact center instead of deciding on its own stale copy. Coalesced:
+   * one reconciliation covers every command that timed out by then.
+   */
+  private scheduleTimeoutCheck(delayMs: number): void {
+    if (this.timeoutCheck || this.stopped) return;
+    this.timeoutCheck = this.d.clock.setTimeout(() => {
+      this.timeoutCheck = null;
+      if (!this.stopped) void this.reconcile();
+    }, Math.max(0, delayMs));
   }
 
   private scheduleRetry(agentId: string, delayMs = RETRY_AFTER_FAILURE_MS): void {

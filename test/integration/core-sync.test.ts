@@ -192,7 +192,7 @@ describe('lost confirmations', () => {
       await x.settle();
       expect(x.cc.commands.at(-1)).toMatchObject({ agentId: 'agent-1', state: 'Idle', idleCodeId: codeId('Presenting') });
       const superseded = await x.api('/api/audit?agentId=agent-1&result=superseded', { key: x.keys.supervisor });
-      expect(superseded.body.entries[0].resultDetail).toMatch(/no answer within the command timeout/);
+      expect(superseded.body.entries[0].resultDetail).toMatch(/no result within the command timeout/);
     } finally {
       await x.connector.close();
     }
