@@ -407,7 +407,12 @@ export class SyncService {
     this.cancelRelease(agentId);
     const t = this.d.clock.setTimeout(() => {
       this.timers.delete(agentId);
-      if (!this.stopped) this.reevaluate([agentId], 'settle-timer');
+      if (this.stopped) return;
+      // Timers run on a monotonic clock and may fire a millisecond before the wall-clock due time; a timer
+      // that fired early waits out the rest instead of being consumed by a "not yet due" decision.
+      const due = this.d.registry.agents.get(agentId)?.releaseDueAt;
+      if (due != null && due > this.d.clock.now()) return this.scheduleRelease(agentId, due - this.d.clock.now());
+      this.reevaluate([agentId], 'settle-timer');
     }, Math.max(0, delayMs));
     this.timers.set(agentId, t);
   }

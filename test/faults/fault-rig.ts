@@ -148,7 +148,7 @@ export async function startRig(o: RigOptions = {}): Promise<Rig> {
         async () => {
           const list = (await http('GET', `${webex.url}/_emulator/agents`)).body as { id: string; currentState: string; auxCodeId: string }[];
           const byId = new Map(list.map((a) => [a.id, a]));
-          last = agentIds.map((id) => ({ cc: byId.get(id), connector: connector?.services.registry.agents.get(id)?.cc }));
+          last = agentIds.map((id) => { const m = connector?.services.registry.agents.get(id); return { cc: byId.get(id)?.currentState, connector: m?.cc, presence: m?.presence, due: m?.releaseDueAt, inFlight: m?.inFlight, last: connector?.services.registry.lastDecision.get(id) }; });
           const known = connector?.services.registry.agents;
           return agentIds.every((id, i) => {
             const a = byId.get(id)!;

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { FakeClock } from '../fakes/fake-clock.js';
 import { codeId, startHarness, type Harness } from '../fakes/core-harness.js';
 
 const CALL = { availability: 'Busy', activity: 'InACall' };
@@ -193,6 +194,28 @@ describe('lost confirmations', () => {
       expect(x.cc.commands.at(-1)).toMatchObject({ agentId: 'agent-1', state: 'Idle', idleCodeId: codeId('Presenting') });
       const superseded = await x.api('/api/audit?agentId=agent-1&result=superseded', { key: x.keys.supervisor });
       expect(superseded.body.entries[0].resultDetail).toMatch(/no result within the command timeout/);
+    } finally {
+      await x.connector.close();
+    }
+  });
+});
+
+describe('settle timer', () => {
+  it('a timer that fires a millisecond early still releases the agent', async () => {
+    class EarlyClock extends FakeClock {
+      override setTimeout(fn: () => void, ms: number) {
+        return super.setTimeout(fn, ms > 1 ? ms - 1 : ms);
+      }
+    }
+    const x = await startHarness({ clock: new EarlyClock() });
+    try {
+      x.presence.emit('tu-1', { availability: 'Busy', activity: 'InACall' });
+      await x.settle();
+      x.presence.emit('tu-1', { availability: 'Available', activity: 'Available' });
+      await x.settle();
+      x.clock.advance(3_000);
+      await x.settle();
+      expect(x.cc.commands.map((c) => c.state)).toEqual(['Idle', 'Available']);
     } finally {
       await x.connector.close();
     }
