@@ -5,18 +5,13 @@ import type { IdleCodeDto, ProfileDto } from './api-types.js';
  * rules and placing server errors at their inputs are plain functions with unit tests.
  */
 
-/** Mapping keys, in the order the editor offers them. Mirrors the server's Teams states (type-only boundary). */
-export const TEAMS_STATES = [
-  'DoNotDisturb',
-  'InACall',
-  'Presenting',
-  'InAMeeting',
-  'Busy',
-  'Away',
-  'BeRightBack',
-  'OutOfOffice',
-  'Offline',
-] as const;
+/**
+ * Mapping keys, in the order the editor offers them: the server's own list, taken from the pure domain module
+ * (it imports nothing, so the bundle gains only the array) so the two can never drift apart.
+ */
+import { TEAMS_STATES } from '../server/domain/presence.js';
+
+export { TEAMS_STATES };
 
 export const TEAMS_STATE_LABEL: Record<string, string> = {
   DoNotDisturb: 'Do not disturb (incl. Focusing)',
