@@ -91,7 +91,7 @@ export class SyncService {
         agent.presence = { ...ev.presence };
         agent.presenceAt = ev.observedAt;
         this.observedAt = ev.observedAt;
-        this.evaluate(agent, 'presence');
+        this.guarded(agent.id, () => this.evaluate(agent, 'presence'));
         this.observedAt = null;
         changed.add(agent.id);
       }
@@ -111,8 +111,10 @@ export class SyncService {
         const agent = this.d.registry.agents.get(ev.agentId);
         if (!agent) continue;
         changed.add(agent.id);
-        if (ev.kind === 'command-failed') this.commandFailed(agent, ev.trackingId, ev.reason);
-        else this.applyState(agent, ev, ev.trackingId);
+        this.guarded(agent.id, () => {
+          if (ev.kind === 'command-failed') this.commandFailed(agent, ev.trackingId, ev.reason);
+          else this.applyState(agent, ev, ev.trackingId);
+        });
       }
     });
     this.d.publisher.agentsChanged(changed);
@@ -187,6 +189,15 @@ export class SyncService {
   }
 
   // ------------------------------------------------------------------------------------------- engine
+
+  /** One agent's failure (a bug, a constraint) is logged and never loses the rest of the batch. */
+  private guarded(agentId: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.d.logger.error({ agentId, err: (err as Error).message }, 'sync: could not process an event for this agent');
+    }
+  }
 
   private batch(fn: () => void): void {
     this.d.stores.db.transaction(fn)();
