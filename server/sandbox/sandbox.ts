@@ -40,7 +40,8 @@ export async function startSandbox(base: Config, logger: Logger): Promise<Sandbo
     {},
     {
       mode: 'sandbox',
-      host: base.host,
+      // The sandbox serves demo keys at /sandbox/info: it only ever listens on loopback.
+      host: '127.0.0.1',
       port: base.port,
       dbPath: base.dbPath,
       logLevel: base.logLevel,
