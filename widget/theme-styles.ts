@@ -1,5 +1,27 @@
 import { css } from 'lit';
 
+/** The dark palette, used by an explicit dark theme and by 'auto' when the system prefers dark. */
+const darkPalette = css`
+  --tpc-bg: #1c1d21;
+  --tpc-fg: #eceef1;
+  --tpc-muted: #b4bac3;
+  --tpc-surface: #2a2c31;
+  --tpc-border: #7d8591;
+  --tpc-accent: #8cc4ff;
+  --tpc-accent-fg: #0d1b2a;
+  --tpc-available: #6fd08c;
+  --tpc-idle: #ff8a80;
+  --tpc-busy: #ff8a80;
+  --tpc-away: #f2c14e;
+  --tpc-offline: #a4abb5;
+  --tpc-engaged: #cfa8ff;
+  --tpc-error: #ff8a80;
+  --tpc-warning-bg: #3d3010;
+  --tpc-warning-fg: #ffe3a3;
+  --tpc-focus: #8cc4ff;
+  color-scheme: dark;
+`;
+
 /**
  * Theme variables and base styles shared by the three components.
  *
@@ -41,47 +63,13 @@ export const themeStyles = css`
   }
   :host([theme='dark']),
   :host([theme='true']) {
-    --tpc-bg: #1c1d21;
-    --tpc-fg: #eceef1;
-    --tpc-muted: #b4bac3;
-    --tpc-surface: #2a2c31;
-    --tpc-border: #7d8591;
-    --tpc-accent: #8cc4ff;
-    --tpc-accent-fg: #0d1b2a;
-    --tpc-available: #6fd08c;
-    --tpc-idle: #ff8a80;
-    --tpc-busy: #ff8a80;
-    --tpc-away: #f2c14e;
-    --tpc-offline: #a4abb5;
-    --tpc-engaged: #cfa8ff;
-    --tpc-error: #ff8a80;
-    --tpc-warning-bg: #3d3010;
-    --tpc-warning-fg: #ffe3a3;
-    --tpc-focus: #8cc4ff;
-    color-scheme: dark;
+    ${darkPalette}
   }
   @media (prefers-color-scheme: dark) {
     :host(:not([theme])),
     :host([theme='auto']),
     :host([theme='']) {
-      --tpc-bg: #1c1d21;
-      --tpc-fg: #eceef1;
-      --tpc-muted: #b4bac3;
-      --tpc-surface: #2a2c31;
-      --tpc-border: #7d8591;
-      --tpc-accent: #8cc4ff;
-      --tpc-accent-fg: #0d1b2a;
-      --tpc-available: #6fd08c;
-      --tpc-idle: #ff8a80;
-      --tpc-busy: #ff8a80;
-      --tpc-away: #f2c14e;
-      --tpc-offline: #a4abb5;
-      --tpc-engaged: #cfa8ff;
-      --tpc-error: #ff8a80;
-      --tpc-warning-bg: #3d3010;
-      --tpc-warning-fg: #ffe3a3;
-      --tpc-focus: #8cc4ff;
-      color-scheme: dark;
+      ${darkPalette}
     }
   }
 `;
