@@ -1,13 +1,15 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
-import { runSandbox, type RunningSandbox } from '../../server/sandbox/sandbox-runner.js';
-import type { SandboxInfo } from '../../server/sandbox/sandbox.js';
+import { runSandbox, type RunningSandbox } from '../../sandbox/sandbox-runner.js';
+import type { SandboxInfo } from '../../sandbox/sandbox.js';
 
 export const ARTIFACTS = 'test-artifacts';
-const CHROMIUM = '/usr/bin/chromium';
+/** System Chromium locations tried first; `CHROMIUM_PATH` overrides them. */
+const SYSTEM_CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -18,6 +20,41 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+/**
+ * The Chromium to drive: `CHROMIUM_PATH`, else a system Chromium, else the one shipped inside the
+ * `@sparticuz/chromium` package. That package inflates its binary into `os.tmpdir()` and trusts any file already
+ * there, so parallel test files could launch a half-written binary; it is therefore inflated into a private staging
+ * folder and renamed into a per-version cache folder in one step (a losing racer just uses the winner's copy).
+ */
+export async function findChromium(): Promise<string> {
+  const override = process.env.CHROMIUM_PATH;
+  if (override) return override;
+  const system = SYSTEM_CHROMIUM.find((p) => existsSync(p));
+  if (system) return system;
+  const { default: packaged } = await import('@sparticuz/chromium');
+  const packageDir = join(dirname(createRequire(import.meta.url).resolve('@sparticuz/chromium')), '..', '..');
+  const { version } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { version: string };
+  const cache = join(tmpdir(), `tpc-chromium-${version}`);
+  const binary = join(cache, 'chromium');
+  if (existsSync(binary)) return binary;
+  const staging = mkdtempSync(join(tmpdir(), 'tpc-chromium-staging-'));
+  const previous = process.env.TMPDIR;
+  process.env.TMPDIR = staging;
+  try {
+    await packaged.executablePath();
+  } finally {
+    if (previous === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = previous;
+  }
+  try {
+    renameSync(staging, cache);
+  } catch {
+    rmSync(staging, { recursive: true, force: true });
+  }
+  if (!existsSync(binary)) throw new Error(`packaged Chromium was not inflated into ${cache}`);
+  return binary;
+}
 
 export interface BrowserHarness {
   sandbox: RunningSandbox;
@@ -42,11 +79,13 @@ export async function startBrowserHarness(name: string): Promise<BrowserHarness>
   const sandbox = await runSandbox({ dbPath: join(dir, 'connector.db'), widgetDir });
   const info = sandbox.sandbox.info();
   let browser: Browser;
+  let executable = '(not found)';
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    executable = await findChromium();
+    browser = await chromium.launch({ executablePath: executable, args: CHROMIUM_ARGS });
   } catch (err) {
     await sandbox.close();
-    throw new Error(`headless Chromium did not start from ${CHROMIUM} (apt-get install -y chromium): ${(err as Error).message}`);
+    throw new Error(`headless Chromium did not start from ${executable}: ${(err as Error).message}`);
   }
   const pages: Page[] = [];
   return {
