@@ -3,12 +3,11 @@ import { loadConfig, ConfigError, type Config } from './config.js';
 import { startConnector, type Connector } from './connector.js';
 import { createLogger, type Logger } from './logger.js';
 import { systemClock } from './ports.js';
-import { buildParts } from './parts.js';
-import { startSandbox, type Sandbox } from './sandbox/sandbox.js';
+import { buildParts, extraMigrations } from './parts.js';
 
 /**
- * Composition root. With no configuration (`mode: sandbox`) it starts both emulators with demo data, wires the
- * connector to them and prints the URLs; in live mode it talks to Microsoft Graph and Webex Contact Center.
+ * Production composition root: the connector talking to Microsoft Graph and Webex Contact Center. It never loads
+ * emulator code; the sandbox (`npm start`, both emulators with demo data) has its own entry point, sandbox/main.ts.
  */
 async function main(): Promise<void> {
   let config: Config;
@@ -21,28 +20,25 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger(config.logLevel);
-  let sandbox: Sandbox | null = null;
   if (config.mode === 'sandbox') {
-    sandbox = await startSandbox(config, logger);
-    config = sandbox.config;
+    process.stderr.write('TPC_MODE=sandbox is started by `npm start` (sandbox/main.ts); server/main.ts runs TPC_MODE=live only\n');
+    process.exit(2);
   }
+  const logger = createLogger(config.logLevel);
   const connector = await startConnector({
     config,
     logger,
     clock: systemClock,
     presetsDir: 'mappings',
-    extraMigrations: sandbox?.extraMigrations ?? (await import('./parts.js')).extraMigrations,
-    parts: (db) => buildParts(config, db, logger, sandbox?.caCertPem),
+    extraMigrations,
+    parts: (db) => buildParts(config, db, logger),
     statics: existsSync('dist/widget') ? [['/widget', 'dist/widget']] : [],
-    ...(sandbox ? { extra: sandbox.routes } : {}),
   });
-  if (sandbox) await sandbox.ready(connector);
-  else logger.info({ url: connector.url }, 'Teams Presence Connector listening');
-  installShutdown(connector, sandbox, logger);
+  logger.info({ url: connector.url }, 'Teams Presence Connector listening');
+  installShutdown(connector, logger);
 }
 
-function installShutdown(connector: Connector, sandbox: Sandbox | null, logger: Logger): void {
+function installShutdown(connector: Connector, logger: Logger): void {
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
@@ -52,7 +48,6 @@ function installShutdown(connector: Connector, sandbox: Sandbox | null, logger: 
     force.unref();
     connector
       .close()
-      .then(() => sandbox?.close())
       .then(() => process.exit(0))
       .catch((err: unknown) => {
         logger.error({ err: (err as Error).message }, 'shutdown failed');

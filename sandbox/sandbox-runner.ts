@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { loadConfig } from '../config.js';
-import { startConnector, type Connector } from '../connector.js';
-import { silentLogger, type Logger } from '../logger.js';
-import { buildParts } from '../parts.js';
-import { systemClock } from '../ports.js';
+import { loadConfig, type Config } from '../server/config.js';
+import { startConnector, type Connector } from '../server/connector.js';
+import { silentLogger, type Logger } from '../server/logger.js';
+import { buildParts } from '../server/parts.js';
+import { systemClock } from '../server/ports.js';
 import { startSandbox, type Sandbox } from './sandbox.js';
 
 export interface SandboxRunOptions {
@@ -15,6 +15,8 @@ export interface SandboxRunOptions {
   widgetDir?: string;
   /** Print the URLs like `npm start` does (default false). */
   announce?: boolean;
+  /** Settings read from the environment by `npm start`; port, dbPath, log level and stale-presence age are kept. */
+  base?: Config;
 }
 
 export interface RunningSandbox {
@@ -31,7 +33,7 @@ export interface RunningSandbox {
  */
 export async function runSandbox(o: SandboxRunOptions): Promise<RunningSandbox> {
   const logger = o.logger ?? silentLogger;
-  const base = loadConfig({}, { mode: 'sandbox', host: '127.0.0.1', port: o.port ?? 0, dbPath: o.dbPath, logLevel: 'silent' });
+  const base = o.base ?? loadConfig({}, { mode: 'sandbox', host: '127.0.0.1', port: o.port ?? 0, dbPath: o.dbPath, logLevel: 'silent' });
   const sandbox = await startSandbox(base, logger);
   const config = sandbox.config;
   const widgetDir = o.widgetDir ?? 'dist/widget';

@@ -1,12 +1,12 @@
 import { request as httpsRequest } from 'node:https';
 import express from 'express';
-import { startGraphEmulator, type GraphEmulator } from '../../emulators/graph/index.js';
-import { startWebexEmulator, type WebexEmulator } from '../../emulators/webex-cc/index.js';
-import { loadConfig, type Config } from '../config.js';
-import type { Connector } from '../connector.js';
-import type { Logger } from '../logger.js';
-import { migrateGraphStore } from '../store/graph-store.js';
-import type { Db } from '../store/db.js';
+import { startGraphEmulator, type GraphEmulator } from '../emulators/graph/index.js';
+import { startWebexEmulator, type WebexEmulator } from '../emulators/webex-cc/index.js';
+import { loadConfig, type Config } from '../server/config.js';
+import type { Connector } from '../server/connector.js';
+import type { Logger } from '../server/logger.js';
+import { migrateGraphStore } from '../server/store/graph-store.js';
+import type { Db } from '../server/store/db.js';
 import { sandboxPage } from './sandbox-page.js';
 
 export interface SandboxInfo {
