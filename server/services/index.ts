@@ -5,6 +5,7 @@ import type { Stores } from '../store/index.js';
 import { AgentRegistry } from './agent-registry.js';
 import { AgentService } from './agent-service.js';
 import { DirectoryService } from './directory-service.js';
+import { InsightsService } from './insights-service.js';
 import { LifecycleService } from './lifecycle-service.js';
 import { LatencyRecorder } from './metrics.js';
 import { PresenceHealthMonitor } from './presence-health-monitor.js';
@@ -63,6 +64,7 @@ export function createServices(d: ServiceDeps) {
   });
   const agents = new AgentService({ stores: d.stores, registry, sync, clock: d.clock, maxPauseMinutes: d.config.sync.maxPauseMinutes });
   const views = new ViewService(registry);
+  const insights = new InsightsService({ registry, stores: d.stores, clock: d.clock, commandTimeoutMs: d.config.sync.commandTimeoutMs });
   const monitor = new PresenceHealthMonitor({
     registry,
     sync,
@@ -108,5 +110,5 @@ export function createServices(d: ServiceDeps) {
     };
   }
 
-  return { metrics, registry, sync, directory, lifecycle, profiles, agents, views, monitor, status, stores: d.stores, cc: d.cc, presence: d.presence };
+  return { metrics, registry, sync, directory, lifecycle, profiles, agents, views, insights, monitor, status, stores: d.stores, cc: d.cc, presence: d.presence };
 }

@@ -52,6 +52,11 @@ export class ProfileService {
     return this.view(profile);
   }
 
+  /** The profile a body would become, validated exactly as a save would, without storing it (impact preview). */
+  candidate(body: unknown, id?: string): MappingProfile {
+    return this.parse(body, id);
+  }
+
   /** Import creates the profile, or replaces it when its id exists. */
   import(body: unknown): ProfileView {
     const id = typeof body === 'object' && body && 'id' in body && typeof body.id === 'string' ? body.id : undefined;
