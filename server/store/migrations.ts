@@ -88,4 +88,7 @@ export const MIGRATIONS: string[] = [
     updated_at INTEGER NOT NULL
   );
   `,
+  // The last command the connector saw applied to the agent: its id is matched against the marker the contact
+  // center echoes in the state-change reason, so ownership survives a restart.
+  `ALTER TABLE agents ADD COLUMN applied_command TEXT;`,
 ];
