@@ -94,6 +94,11 @@ function percentile(sorted: number[], p: number): number | null {
 export class InsightsService {
   constructor(private readonly d: InsightsDeps) {}
 
+  /** The engine's clock, for default ranges. */
+  now(): number {
+    return this.d.clock.now();
+  }
+
   insights(range: InsightsRange): Insights {
     const r = this.d.registry;
     const now = this.d.clock.now();
