@@ -42,7 +42,10 @@ export interface DecisionInput {
   /** State before the change when trigger is 'agent-state'. */
   previousCc?: CcState | null;
   presence?: Presence | null;
-  profile: MappingProfile;
+  /** Presence could not be read for longer than the configured limit: what is stored is no longer evidence. */
+  presenceStale?: boolean;
+  /** The profile that governs the agent (their team's, else the default), or null when none applies. */
+  profile: MappingProfile | null;
   pendingIdleCodeId?: string | null;
   releaseDueAt?: number | null;
   /** Presence at which the agent overrode the connector by going Available by hand; respected until it changes. */
@@ -57,6 +60,7 @@ export interface DecisionInput {
 }
 
 export const SKIP_REASONS = [
+  'no-profile',
   'connector-inactive',
   'sync-disabled',
   'agent-logged-out',
@@ -65,6 +69,7 @@ export const SKIP_REASONS = [
   'command-in-flight',
   'echo-of-connector-session',
   'no-presence-yet',
+  'presence-stale',
   'already-idle-with-code',
   'idle-set-by-agent',
   'idle-set-by-supervisor',
@@ -138,6 +143,9 @@ function releaseDecision(input: DecisionInput, reason: ActionReason): DecisionRe
 export function decide(input: DecisionInput): DecisionResult {
   const { cc, now, profile } = input;
 
+  // Without a mapping profile there is no rule to apply, whatever the trigger.
+  if (!profile) return skip('no-profile');
+
   // Rule 5: leaving sync releases what the connector holds, and touches nothing else.
   if (input.trigger === 'deactivate' || input.trigger === 'sync-disabled') {
     if (connectorOwnsIdle(cc) && profile.releaseOnDisable) return releaseDecision(input, 'released-on-disable');
@@ -160,6 +168,8 @@ export function decide(input: DecisionInput): DecisionResult {
   // One command at a time per agent; the engine re-decides when the answer arrives.
   if (input.inFlight && now - input.inFlight.sentAt < input.commandTimeoutMs) return skip('command-in-flight');
 
+  // Stale presence is no presence: deciding on it would re-idle agents the fail-open just released.
+  if (input.presenceStale) return skip('presence-stale');
   const presence = input.presence;
   if (!presence) return skip('no-presence-yet');
 
@@ -170,7 +180,7 @@ export function decide(input: DecisionInput): DecisionResult {
   }
 
   const match = lookupMapping(profile, presence);
-  return match ? decideMapped(input, presence, match) : decideFree(input);
+  return match ? decideMapped(input, presence, match) : decideFree(input, profile);
 }
 
 function decideMapped(input: DecisionInput, presence: Presence, match: MappingMatch): DecisionResult {
@@ -219,8 +229,8 @@ function decideMapped(input: DecisionInput, presence: Presence, match: MappingMa
   }
 }
 
-function decideFree(input: DecisionInput): DecisionResult {
-  const { cc, now, profile } = input;
+function decideFree(input: DecisionInput, profile: MappingProfile): DecisionResult {
+  const { cc, now } = input;
   if (connectorOwnsIdle(cc)) {
     const due = input.releaseDueAt;
     if (profile.settleDelayMs <= 0 || (due != null && now >= due)) return releaseDecision(input, 'presence-free');

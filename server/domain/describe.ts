@@ -15,6 +15,7 @@ export const TEAMS_STATE_LABEL: Record<TeamsState, string> = {
 };
 
 const SKIP_TEXT: Record<string, string> = {
+  'no-profile': 'No mapping profile applies to this agent.',
   'connector-inactive': 'The connector is not active.',
   'sync-disabled': 'Presence sync is disabled for this agent’s team.',
   'agent-logged-out': 'The agent is logged out.',
@@ -23,11 +24,12 @@ const SKIP_TEXT: Record<string, string> = {
   'command-in-flight': 'A previous state change is still being applied; decided again when it completes.',
   'echo-of-connector-session': 'Teams only shows the call status the connector set; ignored.',
   'no-presence-yet': 'Teams presence has not been read yet.',
+  'presence-stale': 'Teams presence could not be read for too long; nothing is decided on an old reading.',
   'already-idle-with-code': 'Already idle with the mapped code.',
   'idle-set-by-agent': 'The agent chose this idle state; the connector leaves it alone.',
   'idle-set-by-supervisor': 'A supervisor set this idle state; the connector leaves it alone.',
   'idle-set-by-system': 'The contact center set this idle state; the connector leaves it alone.',
-  'idle-set-by-unknown': 'Idle was set by someone else; the connector leaves it alone.',
+  'idle-set-by-unknown': 'Idle of origin unknown: the connector cannot show it set it, so it leaves it alone.',
   'agent-in-rona': 'The agent is in RONA; the contact center owns this state.',
   'pending-unchanged': 'Idle already pending for when the contact ends.',
   'manual-available-respected': 'The agent went Available by hand; respected until Teams presence changes.',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CcState } from '../../server/domain/agent.js';
-import { decide, type DecisionInput } from '../../server/domain/decide.js';
+import { decide, SKIP_REASONS, type DecisionInput } from '../../server/domain/decide.js';
 import type { MappingProfile } from '../../server/domain/mapping.js';
 import type { Presence } from '../../server/domain/presence.js';
 
@@ -67,6 +67,9 @@ const TABLE: Row[] = [
   ['agent paused', { pausedUntil: NOW + 60_000 }, 'skip', 'sync-paused'],
   ['pause expired acts again', { pausedUntil: NOW - 1 }, 'set-idle', 'presence-busy', { idleCodeId: 'call' }],
   ['no presence read yet', { presence: null }, 'skip', 'no-presence-yet'],
+  ['presence stale: what is stored is not evidence', { presenceStale: true, presence: CALL }, 'skip', 'presence-stale'],
+  ['no mapping profile applies', { profile: null }, 'skip', 'no-profile'],
+  ['no mapping profile, even on deactivate', { profile: null, trigger: 'deactivate', cc: cc('Idle', 'connector', 'call') }, 'skip', 'no-profile'],
   // Rule 2: presence maps
   ['Available + Teams call → idle call', {}, 'set-idle', 'presence-busy', { idleCodeId: 'call', teamsState: 'InACall' }],
   ['Available + conference call → idle call', { presence: { availability: 'Busy', activity: 'InAConferenceCall' } }, 'set-idle', 'presence-busy', { idleCodeId: 'call' }],
@@ -131,6 +134,11 @@ describe('decide() — the sync rule', () => {
       const actual = key in decision ? (decision as Record<string, unknown>)[key] : (memory as Record<string, unknown>)[key];
       expect(actual, key).toEqual(value);
     }
+  });
+
+  it('every skip reason has a row in the table', () => {
+    const covered = new Set(TABLE.filter((r) => r[2] === 'skip').map((r) => r[3]));
+    expect(SKIP_REASONS.filter((r) => !covered.has(r))).toEqual([]);
   });
 
   it('precedence: the first rule in the profile wins for a presence in several states', () => {
