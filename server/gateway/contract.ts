@@ -5,12 +5,24 @@
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string; field?: string } };
 
+/**
+ * A reason as a stable code with parameters; components render the words in the reader's language
+ * (`widget/messages/reason-messages.ts`). Parameters: `teamsState` is a Teams state code (`InACall`, ...),
+ * `idleCode` an idle-code name as the contact center names it, `time` an epoch-millisecond instant.
+ */
+export interface ReasonCode {
+  code: string;
+  params: Record<string, string | number>;
+}
+
 export interface PresenceView {
   availability: string;
   activity: string;
   outOfOffice?: boolean;
-  /** Words, e.g. "In a Teams call". */
+  /** Words, e.g. "In a Teams call" (English; components render `teamsState` in the reader's language). */
   label: string;
+  /** The Teams state the connector classifies this presence as (`InACall`, ...), `Available`, or null when unknown. */
+  teamsState?: string | null;
   observedAt: number;
 }
 
@@ -20,8 +32,10 @@ export interface DecisionView {
   trigger: string;
   action: string;
   reason: string;
-  /** The reason in words, for people. */
+  /** The reason in English words, for logs and API clients without a catalog. */
   text: string;
+  /** The reason as a code with parameters, rendered in the reader's language by the components. */
+  reasonCode?: ReasonCode;
   result: string;
 }
 
@@ -47,6 +61,8 @@ export interface AgentView {
   lastDecision: DecisionView | null;
   /** Why sync is not acting right now, in words (stale presence, connector inactive...), or null. */
   notice: string | null;
+  /** The same notice as a code with parameters (`notice.presence-stale` ...), or null. */
+  noticeCode?: ReasonCode | null;
 }
 
 export interface DirectoryEntryView {
