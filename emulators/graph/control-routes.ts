@@ -81,6 +81,16 @@ const bulkSchema = z.object({
   changes: z.array(z.object({ userId: z.string().min(1), availability: z.string().min(1), activity: z.string().min(1), sessionId: z.string().min(1).optional() })),
 });
 
+const behaviourSchema = z
+  .object({
+    delivery: z.enum(['fast', 'realistic']).optional(),
+    validationTokenVersion: z.enum(['v1', 'v2']).optional(),
+    unknownPresenceIds: z.enum(['reject', 'presence-unknown']).optional(),
+  })
+  .strict();
+
+const behaviour = (emu: EmulatorContext) => ({ delivery: emu.delivery, validationTokenVersion: emu.validationTokenVersion, unknownPresenceIds: emu.unknownPresenceIds });
+
 export function controlRouter(): Router<EmulatorContext> {
   const r = new Router<EmulatorContext>();
   r.add('POST', '/_emulator/users/:id/teams-session', withUser((req, emu, rec) => {
@@ -125,7 +135,8 @@ export function controlRouter(): Router<EmulatorContext> {
   r.add('GET', '/_emulator/users', (req, emu) => {
     const offset = Number(req.query.get('offset') ?? 0) || 0;
     const limit = Number(req.query.get('limit') ?? 1000) || 1000;
-    return json(200, { total: emu.directory.users.length, value: emu.directory.users.slice(offset, offset + limit).map((u) => emu.directory.toSeed(u)) });
+    const live = emu.directory.live();
+    return json(200, { total: live.length, value: live.slice(offset, offset + limit).map((u) => emu.directory.toSeed(u)) });
   });
   r.add('POST', '/_emulator/users', (req, emu) => {
     const body = parse(z.union([z.array(seedSchema), z.object({ users: z.array(seedSchema) })]), req);
@@ -160,6 +171,20 @@ export function controlRouter(): Router<EmulatorContext> {
     }
     return json(200, { applied, unknown });
   });
+  r.add('DELETE', '/_emulator/users/:id', withUser((_req, emu, rec) => {
+    for (const s of [...(rec.sessions ?? [])]) emu.presence.removeSession(rec, s.kind, s.sessionId);
+    emu.directory.remove(rec);
+    return empty(204);
+  }));
+  r.add('GET', '/_emulator/behaviour', (_req, emu) => json(200, behaviour(emu)));
+  r.add('POST', '/_emulator/behaviour', (req, emu) => {
+    const body = parse(behaviourSchema, req);
+    if (isResult(body)) return body;
+    if (body.delivery) emu.delivery = body.delivery;
+    if (body.validationTokenVersion) emu.validationTokenVersion = body.validationTokenVersion;
+    if (body.unknownPresenceIds) emu.unknownPresenceIds = body.unknownPresenceIds;
+    return json(200, behaviour(emu));
+  });
   r.add('GET', '/_emulator/faults', (_req, emu) => json(200, emu.faults.current()));
   r.add('POST', '/_emulator/faults', (req, emu) => {
     const body = parse(faultSchema, req);
@@ -174,9 +199,10 @@ export function controlRouter(): Router<EmulatorContext> {
   r.add('DELETE', '/_emulator/faults', (_req, emu) => (emu.faults.clear(), empty(204)));
   r.add('GET', '/_emulator/clock', (_req, emu) => json(200, { now: new Date(emu.clock.now()).toISOString(), offsetMs: emu.clock.offset() }));
   r.add('POST', '/_emulator/clock', (req, emu) => {
-    const body = parse(z.object({ advanceMs: z.number().int().min(0) }), req);
+    const body = parse(z.union([z.object({ advanceMs: z.number().int().min(0) }).strict(), z.object({ offsetMs: z.number().int().min(-86_400_000).max(366 * 86_400_000) }).strict()]), req);
     if (isResult(body)) return body;
-    emu.clock.advance(body.advanceMs);
+    if ('advanceMs' in body) emu.clock.advance(body.advanceMs);
+    else emu.clock.setOffset(body.offsetMs);
     return json(200, { now: new Date(emu.clock.now()).toISOString(), offsetMs: emu.clock.offset() });
   });
   r.add('GET', '/_emulator/stats', (_req, emu) =>

@@ -30,6 +30,8 @@ export interface UserRecord {
   sequenceOof: boolean;
   /** Earliest emulator-clock instant at which the aggregate may change by itself. */
   nextAt: number;
+  /** Deleted from the directory: no lookup finds it any more; its array slot stays so indexes remain valid. */
+  deleted: boolean;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -88,12 +90,27 @@ export class DirectoryStore {
       sequence: 0,
       sequenceOof: false,
       nextAt: Infinity,
+      deleted: false,
     };
     this.users.push(rec);
     this.byId.set(id, rec);
     this.byUpn.set(upn.toLowerCase(), rec);
     if (rec.mail) this.byMail.set(rec.mail.toLowerCase(), rec);
     return rec;
+  }
+
+  /** Deletes a user the way Entra does for lookups: id, UPN and mail no longer resolve, listings skip it. */
+  remove(rec: UserRecord): void {
+    if (rec.deleted) return;
+    rec.deleted = true;
+    this.byId.delete(rec.id);
+    this.byUpn.delete(rec.userPrincipalName.toLowerCase());
+    if (rec.mail) this.byMail.delete(rec.mail.toLowerCase());
+  }
+
+  /** Users that are not deleted, in creation order. */
+  live(): UserRecord[] {
+    return this.users.filter((u) => !u.deleted);
   }
 
   byObjectId(id: string): UserRecord | undefined {

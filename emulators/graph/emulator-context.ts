@@ -1,4 +1,7 @@
 import type { X509Certificate } from 'node:crypto';
+import type { AuthorizeState } from './authorize-state.js';
+import type { DeliveryMode } from './delivery-profile.js';
+import type { ValidationTokenVersion } from './rich-notification.js';
 import type { DirectoryStore } from './directory-store.js';
 import type { EmulatorClock } from './emulator-clock.js';
 import type { FaultInjector } from './fault-injector.js';
@@ -29,8 +32,16 @@ export interface EmulatorContext {
   dispatcher: NotificationDispatcher;
   /** Certificates registered through the control surface; when any exist, client assertions must verify. */
   clientCertificates: X509Certificate[];
+  /** Sign-in flows, authorization codes, MFA users and registered redirect URIs (authorization-code flow). */
+  signIn: AuthorizeState;
   /** Presence subscriptions one user may hold per application (Graph documents one). */
   subscriptionsPerUser: number;
+  /** getPresencesByUserId with an unknown or deleted id: refuse the call (400) or answer PresenceUnknown. */
+  unknownPresenceIds: 'reject' | 'presence-unknown';
+  /** Change-notification timing profile (see delivery-profile.ts). */
+  delivery: DeliveryMode;
+  /** Shape of the validation tokens in rich notifications (v1 as documented, or v2). */
+  validationTokenVersion: ValidationTokenVersion;
   quiet: boolean;
 }
 

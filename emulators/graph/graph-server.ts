@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { addAuthorizeControlRoutes } from './authorize-routes.js';
 import { controlRouter } from './control-routes.js';
 import type { EmulatorContext, GraphCtx } from './emulator-context.js';
 import { BodyTooLargeError, graphError, json, readBody, toEmuRequest, writeResult, type EmuRequest, type EmuResult, type Router } from './http-kit.js';
 import { identityRouter } from './identity-routes.js';
+import { openIdV1Router } from './openid-v1-routes.js';
 import { presenceRouter } from './presence-routes.js';
 import { subscriptionRouter } from './subscription-routes.js';
 import { usersRouter } from './users-routes.js';
@@ -25,7 +27,8 @@ const FAULT_CODES: Record<number, [string, string]> = {
 const presence = presenceRouter();
 const graphRouters: Router<GraphCtx>[] = [presence, usersRouter(), subscriptionRouter()];
 const identity = identityRouter();
-const control = controlRouter();
+const openIdV1 = openIdV1Router();
+const control = addAuthorizeControlRoutes(controlRouter());
 
 export function throttledResult(req: EmuRequest, retryAfterSec: number): EmuResult {
   return graphError(req, 429, 'TooManyRequests', 'Please retry again later.', { code: '429', message: 'Please retry after', status: '429' }, { 'retry-after': String(retryAfterSec) });
@@ -133,7 +136,8 @@ export function createRequestHandler(emu: EmulatorContext): (req: IncomingMessag
           if (latency > 0) await new Promise((r) => setTimeout(r, latency));
           ({ result, route } = await dispatchGraph(req, emu));
         } else {
-          const m = identity.match(req.method, req.path);
+          const v1 = openIdV1.match(req.method, req.path);
+          const m = 'handler' in v1 ? v1 : identity.match(req.method, req.path);
           route = 'handler' in m ? m.template : '(unmatched)';
           if ('handler' in m) req.params = m.params;
           result = 'handler' in m ? await m.handler(req, emu) : json(404, { error: 'not_found', error_description: `No endpoint ${req.method} ${req.path}` });

@@ -1,5 +1,6 @@
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { AuthorizeState } from './authorize-state.js';
 import { demoUsers, type SeedUser } from './demo-users.js';
 import { DirectoryStore } from './directory-store.js';
 import { EmulatorClock } from './emulator-clock.js';
@@ -10,7 +11,8 @@ import { createRequestHandler } from './graph-server.js';
 import { createKeyMaterial } from './key-material.js';
 import { NotificationDispatcher } from './notification-dispatcher.js';
 import { PresenceStore } from './presence-store.js';
-import { ValidationTokenCache } from './rich-notification.js';
+import type { DeliveryMode } from './delivery-profile.js';
+import { ValidationTokenCache, type ValidationTokenVersion } from './rich-notification.js';
 import { SubscriptionStore } from './subscription-store.js';
 import { ThrottleLimiter } from './throttle-limiter.js';
 import { TokenRegistry } from './token-registry.js';
@@ -38,6 +40,16 @@ export interface GraphEmulatorOptions {
   tokenLifetimeSec?: number;
   /** Presence subscriptions one user may hold per application; Graph documents 1. */
   subscriptionsPerUser?: number;
+  /** getPresencesByUserId with an unknown or deleted id: 'reject' (default, 400) or 'presence-unknown'. */
+  unknownPresenceIds?: 'reject' | 'presence-unknown';
+  /** Notification timing: 'fast' (default) or 'realistic' (Microsoft's latency and retry schedule). */
+  delivery?: DeliveryMode;
+  /** Validation-token shape: 'v1' (default, as documented) or 'v2'. */
+  validationTokenVersion?: ValidationTokenVersion;
+  /** Users (UPN or object id) who must complete MFA: interactive sign-in asks for approval, ROPC is refused. */
+  mfaUsers?: string[];
+  /** The app registration's redirect URIs for the authorization-code flow (loopback ones match any port). */
+  redirectUris?: string[];
   quiet?: boolean;
 }
 
@@ -63,6 +75,8 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
   const faults = new FaultInjector();
   let url = '';
   const issuerBase = (): string => url;
+  // Read through `emu` so that the control surface can switch them at run time.
+  let emuRef: EmulatorContext | null = null;
   const dispatcher = new NotificationDispatcher({
     clock,
     directory,
@@ -70,8 +84,9 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     subscriptions,
     stats,
     faults,
-    validationTokens: new ValidationTokenCache(key, tenantId, issuerBase),
+    validationTokens: new ValidationTokenCache(key, tenantId, issuerBase, () => clock.now(), () => emuRef?.validationTokenVersion ?? 'v1'),
     tenantId,
+    delivery: () => emuRef?.delivery ?? 'fast',
   });
 
   const emu: EmulatorContext = {
@@ -90,9 +105,19 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     subscriptions,
     dispatcher,
     clientCertificates: [],
+    signIn: new AuthorizeState(clock, opts.redirectUris ?? []),
     subscriptionsPerUser: opts.subscriptionsPerUser ?? 1,
+    unknownPresenceIds: opts.unknownPresenceIds ?? 'reject',
+    delivery: opts.delivery ?? 'fast',
+    validationTokenVersion: opts.validationTokenVersion ?? 'v1',
     quiet: opts.quiet ?? false,
   };
+  emuRef = emu;
+  for (const who of opts.mfaUsers ?? []) {
+    const user = directory.resolve(who);
+    if (!user) throw new Error(`mfaUsers: unknown user '${who}'`);
+    emu.signIn.mfaUsers.add(user.id);
+  }
   presence.onChange((rec) => dispatcher.onPresenceChange(rec));
   subscriptions.onLifecycle = (sub) => dispatcher.sendLifecycle(sub, 'reauthorizationRequired');
 
@@ -113,7 +138,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     tenantId,
     clientId: emu.clientId,
     clientSecret: emu.clientSecret,
-    users: () => directory.users.map((u) => directory.toSeed(u)),
+    users: () => directory.live().map((u) => directory.toSeed(u)),
     close() {
       closing ??= new Promise<void>((resolve) => {
         dispatcher.close();

@@ -7,7 +7,8 @@ import { demoUsers, startGraphEmulator } from './index.js';
 /**
  * Runs the Graph emulator as its own process:
  *   tsx emulators/graph/main.ts --port 0 --users 10000 [--tenant-id ..] [--client-id ..] [--client-secret ..]
- *     [--throttle-limit 1500] [--throttle-window-ms 30000] [--token-lifetime-sec 3599] [--verbose]
+ *     [--throttle-limit 1500] [--throttle-window-ms 30000] [--token-lifetime-sec 3599]
+ *     [--delivery fast|realistic] [--validation-token v1|v2] [--unknown-presence-ids reject|presence-unknown] [--verbose]
  * Prints ONE JSON line on stdout once listening: {"url","caCertPath","tenantId","clientId","clientSecret"};
  * the CA PEM lives in a temp directory removed on SIGTERM/SIGINT. Logs (with --verbose) go to stderr.
  */
@@ -21,6 +22,9 @@ const { values } = parseArgs({
     'throttle-limit': { type: 'string' },
     'throttle-window-ms': { type: 'string' },
     'token-lifetime-sec': { type: 'string' },
+    delivery: { type: 'string', default: 'fast' },
+    'validation-token': { type: 'string', default: 'v1' },
+    'unknown-presence-ids': { type: 'string', default: 'reject' },
     verbose: { type: 'boolean', default: false },
   },
 });
@@ -35,7 +39,16 @@ const num = (v: string | undefined, name: string): number | undefined => {
   return n;
 };
 
+const oneOf = <T extends string>(v: string | undefined, name: string, allowed: readonly T[]): T => {
+  if (allowed.includes(v as T)) return v as T;
+  process.stderr.write(`graph-emulator: --${name} must be one of ${allowed.join(', ')}\n`);
+  process.exit(2);
+};
+
 const emulator = await startGraphEmulator({
+  delivery: oneOf(values.delivery, 'delivery', ['fast', 'realistic'] as const),
+  validationTokenVersion: oneOf(values['validation-token'], 'validation-token', ['v1', 'v2'] as const),
+  unknownPresenceIds: oneOf(values['unknown-presence-ids'], 'unknown-presence-ids', ['reject', 'presence-unknown'] as const),
   port: num(values.port, 'port'),
   users: demoUsers(num(values.users, 'users') ?? 60),
   tenantId: values['tenant-id'],

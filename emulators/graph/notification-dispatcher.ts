@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ClockTimers, retryDelaysMs, sampleLatencyMs, type DeliveryMode } from './delivery-profile.js';
 import type { DirectoryStore, UserRecord } from './directory-store.js';
 import type { EmulatorClock } from './emulator-clock.js';
 import type { EmulatorStats } from './emulator-stats.js';
@@ -12,8 +13,6 @@ import { WebhookClient } from './webhook-client.js';
 export const COALESCE_MS = 10;
 export const DELIVERY_TIMEOUT_MS = 3_000;
 export const HANDSHAKE_TIMEOUT_MS = 10_000;
-/** Retry delays after a non-2xx answer or a timeout; after the last one the batch is given up. */
-export const RETRY_DELAYS_MS = [1_000, 2_000, 4_000];
 const MAX_ITEMS_PER_POST = 200;
 
 interface Deps {
@@ -25,22 +24,27 @@ interface Deps {
   faults: FaultInjector;
   validationTokens: ValidationTokenCache;
   tenantId: string;
+  /** Current delivery profile (see delivery-profile.ts). */
+  delivery: () => DeliveryMode;
 }
 
 /**
  * Presence change delivery. A presence change marks the user pending on every live subscription watching
  * them; a short coalescing timer then sends, per notification URL, the CURRENT presence of every pending user
  * (several changes of one user in the window collapse into one item). Subscriptions whose token lapsed hold
- * their pending users until renewed or reauthorized.
+ * their pending users until renewed or reauthorized. In the realistic profile every item then waits its own
+ * drawn latency (items due within the same 100 ms go out together) and failed POSTs retry for hours.
  */
 export class NotificationDispatcher {
   private readonly dirty = new Set<Subscription>();
   private flushTimer: NodeJS.Timeout | null = null;
-  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private readonly timers: ClockTimers;
   private readonly client = new WebhookClient();
   private closed = false;
 
-  constructor(private readonly deps: Deps) {}
+  constructor(private readonly deps: Deps) {
+    this.timers = new ClockTimers(deps.clock);
+  }
 
   onPresenceChange(rec: UserRecord): void {
     const subs = this.deps.subscriptions.watching(rec.idx);
@@ -94,8 +98,7 @@ export class NotificationDispatcher {
   close(): void {
     this.closed = true;
     if (this.flushTimer) clearTimeout(this.flushTimer);
-    for (const t of this.retryTimers) clearTimeout(t);
-    this.retryTimers.clear();
+    this.timers.close();
     this.client.close();
   }
 
@@ -110,29 +113,40 @@ export class NotificationDispatcher {
 
   private flush(): void {
     const now = this.deps.clock.now();
-    const byUrl = new Map<string, { items: unknown[]; apps: Set<string> }>();
+    const mode = this.deps.delivery();
+    // url → due instant (100 ms buckets) → items and the apps needing a validation token
+    const byUrl = new Map<string, Map<number, { items: unknown[]; apps: Set<string> }>>();
     for (const sub of this.dirty) {
       if (this.deps.subscriptions.get(sub.id) !== sub) continue;
       if (sub.authExpiresAt <= now) continue;
-      let batch = byUrl.get(sub.notificationUrl);
-      if (!batch) byUrl.set(sub.notificationUrl, (batch = { items: [], apps: new Set() }));
+      let dues = byUrl.get(sub.notificationUrl);
+      if (!dues) byUrl.set(sub.notificationUrl, (dues = new Map()));
       for (const idx of sub.pending) {
         if (this.deps.faults.dropNotification()) {
           this.deps.stats.notificationsDropped++;
           continue;
         }
+        const due = Math.ceil((now + sampleLatencyMs(mode)) / 100) * 100;
+        let batch = dues.get(due);
+        if (!batch) dues.set(due, (batch = { items: [], apps: new Set() }));
         batch.items.push(this.item(sub, this.deps.directory.users[idx]!));
         if (sub.includeResourceData) batch.apps.add(sub.applicationId);
       }
       sub.pending.clear();
     }
     this.dirty.clear();
-    for (const [url, batch] of byUrl) {
-      for (let i = 0; i < batch.items.length; i += MAX_ITEMS_PER_POST) {
-        const items = batch.items.slice(i, i + MAX_ITEMS_PER_POST);
-        const payload: Record<string, unknown> = { value: items };
-        if (batch.apps.size > 0) payload.validationTokens = [...batch.apps].map((app) => this.deps.validationTokens.tokenFor(app));
-        this.post(url, JSON.stringify(payload), 0, items.length, false);
+    for (const [url, dues] of byUrl) {
+      for (const [due, batch] of dues) {
+        const send = (): void => {
+          for (let i = 0; i < batch.items.length; i += MAX_ITEMS_PER_POST) {
+            const items = batch.items.slice(i, i + MAX_ITEMS_PER_POST);
+            const payload: Record<string, unknown> = { value: items };
+            if (batch.apps.size > 0) payload.validationTokens = [...batch.apps].map((app) => this.deps.validationTokens.tokenFor(app));
+            this.post(url, JSON.stringify(payload), 0, items.length, false);
+          }
+        };
+        if (mode === 'fast') send();
+        else this.timers.at(due, send);
       }
     }
   }
@@ -173,16 +187,11 @@ export class NotificationDispatcher {
 
   private retry(url: string, body: string, attempt: number, count: number, lifecycle: boolean): void {
     this.deps.stats.notificationPostFailures++;
-    const delay = RETRY_DELAYS_MS[attempt];
+    const delay = retryDelaysMs(this.deps.delivery())[attempt];
     if (delay === undefined || this.closed) {
       if (!lifecycle) this.deps.stats.notificationsDropped += count;
       return;
     }
-    const timer = setTimeout(() => {
-      this.retryTimers.delete(timer);
-      this.post(url, body, attempt + 1, count, lifecycle);
-    }, delay);
-    timer.unref();
-    this.retryTimers.add(timer);
+    this.timers.at(this.deps.clock.now() + delay, () => this.post(url, body, attempt + 1, count, lifecycle));
   }
 }

@@ -45,6 +45,15 @@ function read(op: 'read' | 'write', fn: (req: EmuRequest, ctx: GraphCtx, rec: Us
   };
 }
 
+/** setPresence / clearPresence: the session id must be the calling application's id (see README). */
+function checkSessionId(req: EmuRequest, ctx: GraphCtx, sessionId: unknown): EmuResult | null {
+  if (typeof sessionId !== 'string' || sessionId.trim() === '') return graphError(req, 400, 'BadRequest', 'sessionId is required.');
+  if (sessionId.toLowerCase() !== ctx.token.clientId.toLowerCase()) {
+    return graphError(req, 400, 'BadRequest', `The sessionId '${sessionId.slice(0, 64)}' is invalid: it must be the application (client) id of the caller.`);
+  }
+  return null;
+}
+
 const getPresence = read('read', (req, ctx, rec) => {
   const context = `${ctx.emu.url}/v1.0/$metadata#users('${rec.id}')/presence/$entity`;
   return json(200, { '@odata.context': context, ...ctx.emu.presence.view(rec) });
@@ -53,7 +62,8 @@ const getPresence = read('read', (req, ctx, rec) => {
 const setPresence = read('write', (req, ctx, rec) => {
   const body = bodyObject(req);
   if (isResult(body)) return body;
-  if (typeof body.sessionId !== 'string' || body.sessionId.trim() === '') return graphError(req, 400, 'BadRequest', 'sessionId is required.');
+  const sessionProblem = checkSessionId(req, ctx, body.sessionId);
+  if (sessionProblem) return sessionProblem;
   const pair = findPair(SET_PRESENCE_PAIRS, body.availability, body.activity);
   if (!pair) {
     const allowed = SET_PRESENCE_PAIRS.map((p) => `${p.availability}/${p.activity}`).join(', ');
@@ -68,16 +78,18 @@ const setPresence = read('write', (req, ctx, rec) => {
     durationMs = parsed;
   }
   const now = ctx.emu.clock.now();
-  ctx.emu.presence.setSession(rec, 'app', body.sessionId, pair.availability, pair.activity, now + durationMs);
+  ctx.emu.presence.setSession(rec, 'app', body.sessionId as string, pair.availability, pair.activity, now + durationMs);
   return empty(200);
 });
 
 const clearPresence = read('write', (req, ctx, rec) => {
   const body = bodyObject(req);
   if (isResult(body)) return body;
-  if (typeof body.sessionId !== 'string' || body.sessionId.trim() === '') return graphError(req, 400, 'BadRequest', 'sessionId is required.');
-  if (!ctx.emu.presence.removeSession(rec, 'app', body.sessionId)) {
-    return graphError(req, 404, 'NotFound', `The presence session '${body.sessionId}' does not exist for user '${rec.id}'.`);
+  const sessionProblem = checkSessionId(req, ctx, body.sessionId);
+  if (sessionProblem) return sessionProblem;
+  const sessionId = body.sessionId as string;
+  if (!ctx.emu.presence.removeSession(rec, 'app', sessionId)) {
+    return graphError(req, 404, 'NotFound', `The presence session '${sessionId}' does not exist for user '${rec.id}'.`);
   }
   return empty(200);
 });
@@ -134,7 +146,11 @@ function getPresencesByUserId(req: EmuRequest, ctx: GraphCtx): EmuResult {
     if (seen.has(key)) continue;
     seen.add(key);
     const rec = ctx.emu.directory.byObjectId(key);
-    // Unknown (well-formed) ids are answered, not refused: PresenceUnknown, like a user outside Teams.
+    if (!rec && ctx.emu.unknownPresenceIds === 'reject') {
+      // Unverified against the real service (see README): the whole call is refused, naming no id.
+      return graphError(req, 400, 'BadRequest', 'One or more of the requested ids is not a valid user.');
+    }
+    // With `unknownPresenceIds: 'presence-unknown'` an unknown id is answered PresenceUnknown instead.
     value.push(
       rec
         ? ctx.emu.presence.view(rec)

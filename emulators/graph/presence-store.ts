@@ -15,7 +15,7 @@ export interface PresenceJson {
  * Per-user presence state and its aggregate. Every mutation re-aggregates that user at once; time-driven
  * changes (fades, expiries) run from one deadline heap on the emulator clock. Reads also re-aggregate a user
  * whose deadline has passed, so a read never shows a state the timer has not caught up with yet. Listeners
- * hear about each user whose availability, activity or out-of-office flag actually changed.
+ * hear about each user whose availability or activity actually changed (out of office overlays the activity).
  */
 export class PresenceStore {
   private sequenceCounter = 0;
@@ -115,11 +115,14 @@ export class PresenceStore {
     }
     if (rec.preferred && rec.preferred.expiresAt <= now) rec.preferred = null;
     const agg = aggregatePresence(rec.sessions, rec.preferred, now);
-    const oofBefore = rec.outOfOffice?.isOutOfOffice ?? false;
-    const changed = agg.availability !== rec.availability || agg.activity !== rec.activity || rec.sequenceOof !== oofBefore;
+    const oof = rec.outOfOffice?.isOutOfOffice ?? false;
+    // Out of office is an activity overlay ("Available, out of office" = Available/OutOfOffice); only a change
+    // of availability or activity is a presence change (and a notification), not the message alone.
+    const activity = oof && agg.availability !== 'PresenceUnknown' ? 'OutOfOffice' : agg.activity;
+    const changed = agg.availability !== rec.availability || activity !== rec.activity;
     rec.availability = agg.availability;
-    rec.activity = agg.activity;
-    rec.sequenceOof = oofBefore;
+    rec.activity = activity;
+    rec.sequenceOof = oof;
     if (agg.nextAt !== rec.nextAt) {
       rec.nextAt = agg.nextAt;
       this.scheduler.schedule(rec.idx, agg.nextAt);

@@ -1,7 +1,7 @@
 import { constants, createCipheriv, createHash, createHmac, publicEncrypt, randomBytes, X509Certificate, type KeyObject } from 'node:crypto';
 import { signJwt, type KeyMaterial } from './key-material.js';
 
-/** The publisher id Graph puts into `azp` of every change-notification validation token. */
+/** Microsoft's change-notification publisher app id: `appid` (v1) or `azp` (v2) of every validation token. */
 export const GRAPH_CHANGE_TRACKING_APP_ID = '0bf30f3b-4a52-48df-9a82-234910c4a086';
 
 export interface EncryptedContent {
@@ -51,39 +51,42 @@ export function encryptResource(cert: SubscriberCertificate, certificateId: stri
 }
 
 /**
- * Validation tokens for rich notifications: RS256 JWTs signed by the emulator's JWKS key, aud = the
- * subscribing app, azp = Graph's change-tracking publisher. Times use the real clock (the receiver checks them
- * against its own). One token per app is cached and re-signed 10 minutes before it lapses.
+ * Validation tokens for rich notifications: RS256 JWTs signed by the emulator's JWKS key, one per app, valid
+ * one hour, re-signed 10 minutes before they lapse. Times come from the emulator clock (so a skewed emulator
+ * issues skewed tokens, as a real service with a skewed clock would).
+ * - `v1` (default, the shape Microsoft documents): `iss https://sts.windows.net/{tid}/`, `appid` = the
+ *   publisher, `appidacr`, `ver 1.0` — the issuer the emulator's v1 OpenID metadata
+ *   (`/{tenant}/.well-known/openid-configuration`) announces.
+ * - `v2`: `iss {emulator}/{tid}/v2.0`, `azp` = the publisher, `azpacr`, `ver 2.0`.
  */
+export type ValidationTokenVersion = 'v1' | 'v2';
+
+export const v1Issuer = (tenantId: string): string => `https://sts.windows.net/${tenantId}/`;
+
 export class ValidationTokenCache {
-  private readonly cache = new Map<string, { token: string; exp: number }>();
+  private readonly cache = new Map<string, { token: string; exp: number; version: ValidationTokenVersion }>();
 
   constructor(
     private readonly key: KeyMaterial,
     private readonly tenantId: string,
     private readonly issuerBase: () => string,
+    private readonly now: () => number = Date.now,
+    private readonly version: () => ValidationTokenVersion = () => 'v1',
   ) {}
 
   tokenFor(appId: string): string {
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(this.now() / 1000);
+    const version = this.version();
     const hit = this.cache.get(appId);
-    if (hit && hit.exp - now > 600) return hit.token;
+    if (hit && hit.version === version && hit.exp - now > 600 && hit.exp - now <= 3600) return hit.token;
     const exp = now + 3600;
-    const token = signJwt(this.key, {
-      aud: appId,
-      iss: `${this.issuerBase()}/${this.tenantId}/v2.0`,
-      iat: now,
-      nbf: now,
-      exp,
-      aio: 'emulator',
-      azp: GRAPH_CHANGE_TRACKING_APP_ID,
-      azpacr: '2',
-      oid: '3e3f3a5c-6b3e-4d2b-9b0a-0bf30f3b0000',
-      sub: '3e3f3a5c-6b3e-4d2b-9b0a-0bf30f3b0000',
-      tid: this.tenantId,
-      ver: '2.0',
-    });
-    this.cache.set(appId, { token, exp });
+    const common = { aud: appId, iat: now, nbf: now, exp, aio: 'emulator', oid: '3e3f3a5c-6b3e-4d2b-9b0a-0bf30f3b0000', sub: '3e3f3a5c-6b3e-4d2b-9b0a-0bf30f3b0000', tid: this.tenantId };
+    const claims =
+      version === 'v1'
+        ? { ...common, iss: v1Issuer(this.tenantId), idp: v1Issuer(this.tenantId), appid: GRAPH_CHANGE_TRACKING_APP_ID, appidacr: '2', ver: '1.0' }
+        : { ...common, iss: `${this.issuerBase()}/${this.tenantId}/v2.0`, azp: GRAPH_CHANGE_TRACKING_APP_ID, azpacr: '2', ver: '2.0' };
+    const token = signJwt(this.key, claims);
+    this.cache.set(appId, { token, exp, version });
     return token;
   }
 }

@@ -13,7 +13,8 @@ import { isLoopbackUrl } from './webhook-client.js';
  * `communications/presences/{id}` or `communications/presences?$filter=id in ('a','b')` (≤ 650 ids);
  * changeType `updated`; expiry in the future and ≤ 60 minutes away; clientState ≤ 128 characters;
  * includeResourceData needs an RSA encryptionCertificate and its id; the notification URL (and the lifecycle
- * URL) must pass the validation handshake; the same resource twice for one creator is 409.
+ * URL) must pass the validation handshake; a second presence subscription for one creator and app is 409;
+ * a deleted or unknown user id fails the create with 500.
  * Emulator limits: URLs must be https, or http on 127.0.0.1/localhost, and always loopback.
  */
 export const MAX_SUBSCRIPTION_MS = 60 * 60_000;
@@ -123,10 +124,14 @@ async function create(req: EmuRequest, ctx: GraphCtx): Promise<EmuResult> {
   const creatorId = creatorOf(ctx);
   const resourceKey = `presences:${[...new Set(ids.map((i) => i.toLowerCase()))].sort().join(',')}`;
   const mine = ctx.emu.subscriptions.list().filter((s) => s.creatorId === creatorId && s.applicationId === ctx.token.clientId);
-  const dup = mine.find((s) => s.resourceKey === resourceKey);
-  if (dup) return graphError(req, 409, 'ExtensionError', `Operation: Create; Exception: [Status Code: Conflict; Reason: Subscription Id ${dup.id} already exists for the requested combination]`);
-  if (mine.length >= ctx.emu.subscriptionsPerUser) {
-    return graphError(req, 403, 'ExtensionError', `Operation: Create; Exception: [Status Code: Forbidden; Reason: The maximum number of presence subscriptions for this user and application (${ctx.emu.subscriptionsPerUser}) has been reached.]`);
+  // A second presence subscription of the same user and app, on any resource, is a 409 (see README).
+  if (mine.length >= ctx.emu.subscriptionsPerUser || mine.some((s) => s.resourceKey === resourceKey)) {
+    return graphError(req, 409, 'ExtensionError', 'Operation: Create; Exception: [Status Code: Conflict; Reason: A subscripton already exists. It must be deleted before a another can be made.]');
+  }
+  // A deleted or unknown user in the list makes the whole create fail with a 500 (see README).
+  const missing = ids.find((id) => !ctx.emu.directory.byObjectId(id));
+  if (missing !== undefined) {
+    return graphError(req, 500, 'ExtensionError', 'Operation: Create; Exception: [Status Code: InternalServerError; Reason: An internal server error occurred while creating the subscription.]');
   }
 
   const notificationUrl = b.notificationUrl as string;

@@ -47,7 +47,7 @@ function listUsers(req: EmuRequest, ctx: GraphCtx): EmuResult {
   if (count && !eventual(req)) return graphError(req, 400, 'Request_BadRequest', '$count is not currently supported.');
 
   const tests: Predicate[] = [];
-  let candidates: UserRecord[] = ctx.emu.directory.users;
+  let candidates: UserRecord[] = ctx.emu.directory.live();
   try {
     const filter = q.get('$filter');
     if (filter !== null) {
@@ -118,6 +118,42 @@ function getMe(req: EmuRequest, ctx: GraphCtx): EmuResult {
   return json(200, { '@odata.context': `${ctx.emu.url}/v1.0/$metadata#users/$entity`, ...userJson(ctx.token.user, select) });
 }
 
+const MAX_GET_BY_IDS = 1_000;
+
+/**
+ * `POST /directoryObjects/getByIds` {ids, types}: the objects that exist, in no promised order; ids of deleted
+ * or unknown objects are simply absent. At most 1,000 ids; only the `user` type is held by the emulator.
+ */
+function getByIds(req: EmuRequest, ctx: GraphCtx): EmuResult {
+  const denied = requirePermission(req, ctx, 'readUsers');
+  if (denied) return denied;
+  let body: { ids?: unknown; types?: unknown };
+  try {
+    body = JSON.parse(req.rawBody.toString('utf8') || 'null') as { ids?: unknown; types?: unknown };
+  } catch {
+    return graphError(req, 400, 'Request_BadRequest', 'Invalid JSON in the request body.');
+  }
+  const ids = body?.ids;
+  if (!Array.isArray(ids) || ids.length === 0 || !ids.every((id) => typeof id === 'string')) {
+    return graphError(req, 400, 'Request_BadRequest', "The request body must contain 'ids', a non-empty array of object ids.");
+  }
+  if (ids.length > MAX_GET_BY_IDS) return graphError(req, 400, 'Request_BadRequest', `The number of ids (${ids.length}) exceeds the limit of ${MAX_GET_BY_IDS}.`);
+  const types = Array.isArray(body.types) ? (body.types as unknown[]).map((t) => String(t).toLowerCase()) : null;
+  const value: unknown[] = [];
+  if (!types || types.includes('user') || types.includes('microsoft.graph.user')) {
+    const seen = new Set<string>();
+    for (const id of ids as string[]) {
+      const rec = ctx.emu.directory.byObjectId(id);
+      if (!rec || seen.has(rec.id)) continue;
+      seen.add(rec.id);
+      value.push({ '@odata.type': '#microsoft.graph.user', ...userJson(rec, null) });
+    }
+  }
+  return json(200, { '@odata.context': `${ctx.emu.url}/v1.0/$metadata#directoryObjects`, value });
+}
+
 export function usersRouter(): Router<GraphCtx> {
-  return new Router<GraphCtx>().add('GET', '/v1.0/users', listUsers).add('GET', '/v1.0/users/:id', getUser).add('GET', '/v1.0/me', getMe);
+  return new Router<GraphCtx>()
+    .add('POST', '/v1.0/directoryObjects/getByIds', getByIds)
+    .add('GET', '/v1.0/users', listUsers).add('GET', '/v1.0/users/:id', getUser).add('GET', '/v1.0/me', getMe);
 }

@@ -128,6 +128,20 @@ describe('app sessions over time', () => {
     expect(p.sequenceNumber > b).toBe(true);
     expect(p.outOfOfficeSettings.isOutOfOffice).toBe(true);
   });
+
+  it('overlays out of office as the OutOfOffice activity; a message-only change is no presence change', async () => {
+    const id = freshUser();
+    await c.control('POST', `users/${id}/sign-in`);
+    await c.control('POST', `users/${id}/out-of-office`, { isOutOfOffice: true, message: 'away' });
+    const oof = await presence(id);
+    expect([oof.availability, oof.activity]).toEqual(['Available', 'OutOfOffice']);
+    await c.control('POST', `users/${id}/out-of-office`, { isOutOfOffice: true, message: 'back Monday' });
+    expect((await presence(id)).sequenceNumber).toBe(oof.sequenceNumber);
+    await c.control('POST', `users/${id}/call/start`);
+    expect(await pair(id)).toBe('Busy/OutOfOffice');
+    await c.control('POST', `users/${id}/out-of-office`, { isOutOfOffice: false });
+    expect(await pair(id)).toBe('Busy/InACall');
+  });
 });
 
 describe('user-preferred presence', () => {
@@ -184,10 +198,14 @@ describe('setPresence validation', () => {
     else expect(reply.text).toBe('');
   });
 
-  it('needs a sessionId, and answers the same under /communications/presences/{id}', async () => {
+  it('needs the app id as sessionId, and answers the same under /communications/presences/{id}', async () => {
     const id = freshUser();
     expect((await act(id, 'setPresence', { availability: 'Busy', activity: 'InACall' })).status).toBe(400);
-    const alt = await c.request('POST', `/v1.0/communications/presences/${id}/setPresence`, { token, body: { sessionId: 'x', availability: 'Busy', activity: 'InACall' } });
+    const foreign = await c.request('POST', `/v1.0/communications/presences/${id}/setPresence`, { token, body: { sessionId: 'x', availability: 'Busy', activity: 'InACall' } });
+    expect(foreign.status).toBe(400);
+    expect(foreign.json().error.message).toMatch(/application \(client\) id/);
+    expect((await act(id, 'clearPresence', { sessionId: '6b3e0000-0000-4000-8000-000000000001' })).status).toBe(400);
+    const alt = await c.request('POST', `/v1.0/communications/presences/${id}/setPresence`, { token, body: { sessionId: emu.clientId.toUpperCase(), availability: 'Busy', activity: 'InACall' } });
     expect(alt.status).toBe(200);
     const read = await c.request('GET', `/v1.0/communications/presences/${id}`, { token });
     expect(read.json()).toMatchObject({ id, availability: 'Busy', activity: 'InACall' });
@@ -202,7 +220,9 @@ describe('setPresence validation', () => {
 describe('getPresencesByUserId', () => {
   it('returns 650 presences and refuses 651 ids', async () => {
     const many = Array.from({ length: 651 }, (_, i) => ids[i % ids.length]!.replace(/.{4}$/, (i + 0x1000).toString(16).slice(-4)));
+    await c.control('POST', 'behaviour', { unknownPresenceIds: 'presence-unknown' });
     const ok = await c.request('POST', '/v1.0/communications/getPresencesByUserId', { token, body: { ids: many.slice(0, 650) } });
+    await c.control('POST', 'behaviour', { unknownPresenceIds: 'reject' });
     expect(ok.status).toBe(200);
     expect(ok.json().value).toHaveLength(650);
     const tooMany = await c.request('POST', '/v1.0/communications/getPresencesByUserId', { token, body: { ids: many } });
@@ -210,11 +230,21 @@ describe('getPresencesByUserId', () => {
     expect(tooMany.json().error.code).toBe('BadRequest');
   });
 
-  it('returns real presence for known ids and PresenceUnknown for unknown ones', async () => {
+  it('refuses a call naming an unknown or deleted id by default, and answers PresenceUnknown under the flag', async () => {
     const id = freshUser();
     await c.control('POST', `users/${id}/call/start`);
     const unknown = '00000000-0000-4000-8000-0000000fffff';
+    const refused = await c.request('POST', '/v1.0/communications/getPresencesByUserId', { token, body: { ids: [id, unknown] } });
+    expect(refused.status).toBe(400);
+    expect(refused.json().error.code).toBe('BadRequest');
+    const gone = freshUser();
+    expect((await c.request('POST', '/v1.0/communications/getPresencesByUserId', { token, body: { ids: [id, gone] } })).status).toBe(200);
+    await c.control('DELETE', `users/${gone}`);
+    expect((await c.request('POST', '/v1.0/communications/getPresencesByUserId', { token, body: { ids: [id, gone] } })).status).toBe(400);
+    expect((await c.request('GET', `/v1.0/users/${gone}`, { token })).status).toBe(404);
+    await c.control('POST', 'behaviour', { unknownPresenceIds: 'presence-unknown' });
     const reply = await c.request('POST', '/v1.0/communications/getPresencesByUserId', { token, body: { ids: [id, unknown] } });
+    await c.control('POST', 'behaviour', { unknownPresenceIds: 'reject' });
     const value = reply.json().value;
     expect(value[0]).toMatchObject({ id, availability: 'Busy', activity: 'InACall', outOfOfficeSettings: { isOutOfOffice: false } });
     expect(value[1]).toMatchObject({ id: unknown, availability: 'PresenceUnknown', activity: 'PresenceUnknown' });

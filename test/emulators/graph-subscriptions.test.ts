@@ -105,12 +105,31 @@ describe('creating presence subscriptions', () => {
     }
   });
 
-  it('accepts 650 ids, answers 409 for the same resource and 403 for a second subscription of one user', async () => {
+  it('accepts 650 ids and answers 409 for any second presence subscription of one user and app', async () => {
     const token = await c.delegatedToken(nextAccount(), DEMO_PASSWORD);
     const six50 = Array.from({ length: 650 }, (_, i) => demoUserId(i + 100));
-    expect((await subscribe(token, { resource: bulkResource(six50) })).status).toBe(201);
-    expect((await subscribe(token, { resource: bulkResource([...six50].reverse()) })).status).toBe(409);
-    expect((await subscribe(token, { resource: `communications/presences/${demoUserId(1)}` })).status).toBe(403);
+    const first = await subscribe(token, { resource: bulkResource(six50) });
+    expect(first.status).toBe(201);
+    for (const resource of [bulkResource([...six50].reverse()), `communications/presences/${demoUserId(1)}`]) {
+      const second = await subscribe(token, { resource });
+      expect(second.status).toBe(409);
+      expect(second.json().error).toMatchObject({ code: 'ExtensionError', message: expect.stringContaining('A subscripton already exists. It must be deleted before a another can be made') });
+    }
+    // Once the first is deleted, another can be made.
+    expect((await c.request('DELETE', `/v1.0/subscriptions/${first.json().id}`, { token })).status).toBe(204);
+    expect((await subscribe(token, { resource: `communications/presences/${demoUserId(1)}` })).status).toBe(201);
+  });
+
+  it('fails the whole create with 500 when a listed user is deleted or unknown, and creates without it', async () => {
+    const token = await c.delegatedToken(nextAccount(), DEMO_PASSWORD);
+    const group = ids(700, 701, 702);
+    await c.control('DELETE', `users/${group[1]}`);
+    const refused = await subscribe(token, { resource: bulkResource(group) });
+    expect(refused.status).toBe(500);
+    expect(refused.json().error.code).toBe('ExtensionError');
+    const unknown = await subscribe(token, { resource: bulkResource([group[0]!, '00000000-0000-4000-8000-00000000abcd']) });
+    expect(unknown.status).toBe(500);
+    expect((await subscribe(token, { resource: bulkResource([group[0]!, group[2]!]) })).status).toBe(201);
   });
 
   it('validates an https webhook and the lifecycle URL too', async () => {
@@ -155,9 +174,13 @@ describe('rich notifications', () => {
     const [h, p, s] = jwt.split('.');
     const header = JSON.parse(Buffer.from(h, 'base64url').toString());
     const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
-    expect(claims).toMatchObject({ aud: emu.clientId, azp: '0bf30f3b-4a52-48df-9a82-234910c4a086' });
+    // The documented v1 shape: sts.windows.net issuer and the publisher in `appid`.
+    expect(claims).toMatchObject({ aud: emu.clientId, appid: '0bf30f3b-4a52-48df-9a82-234910c4a086', iss: `https://sts.windows.net/${emu.tenantId}/`, ver: '1.0' });
+    expect(claims.azp).toBeUndefined();
     expect(claims.exp * 1000).toBeGreaterThan(Date.now());
-    const jwks = (await c.request('GET', `/${emu.tenantId}/discovery/v2.0/keys`)).json();
+    const metadata = (await c.request('GET', `/${emu.tenantId}/.well-known/openid-configuration`)).json();
+    expect(metadata.issuer).toBe(claims.iss);
+    const jwks = (await c.request('GET', new URL(metadata.jwks_uri).pathname)).json();
     const jwk = jwks.keys.find((k: { kid: string }) => k.kid === header.kid);
     expect(verify('RSA-SHA256', Buffer.from(`${h}.${p}`), createPublicKey({ key: jwk, format: 'jwk' }), Buffer.from(s, 'base64url'))).toBe(true);
   });
