@@ -61,3 +61,30 @@ export function describeDecision(decision: Decision, idleCodeName: (id: string) 
       return (state ? `${state}. ` : '') + (SKIP_TEXT[decision.reason] ?? decision.reason);
   }
 }
+
+/** A reason as a stable code with parameters; components render the words in the reader's language. */
+export interface ReasonCode {
+  code: string;
+  params: Record<string, string | number>;
+}
+
+/**
+ * The decision as `<action>.<reason>` with its parameters: `teamsState` (a Teams state code), `idleCode` (the
+ * idle code's name as the contact center names it) and `time` (epoch ms of a scheduled return). Stored with the
+ * audit entry, so an old entry still renders in whatever language its reader uses.
+ */
+export function decisionReason(decision: Decision, idleCodeName: (id: string) => string): ReasonCode {
+  const params: Record<string, string | number> = {};
+  if ('teamsState' in decision && decision.teamsState) params.teamsState = decision.teamsState;
+  if ('idleCodeId' in decision && decision.idleCodeId) params.idleCode = idleCodeName(decision.idleCodeId);
+  if (decision.action === 'schedule-release') params.time = decision.at;
+  return { code: `${decision.action}.${decision.reason}`, params };
+}
+
+export const NOTICE_CODES = ['connector-inactive', 'presence-stale', 'sync-disabled', 'unmatched', 'paused'] as const;
+export type NoticeCode = (typeof NOTICE_CODES)[number];
+
+/** Why sync is not acting for an agent right now, as `notice.<name>` with its instant (`time`) when it has one. */
+export function noticeReason(notice: NoticeCode, time?: number): ReasonCode {
+  return { code: `notice.${notice}`, params: time === undefined ? {} : { time } };
+}

@@ -91,4 +91,7 @@ export const MIGRATIONS: string[] = [
   // The last command the connector saw applied to the agent: its id is matched against the marker the contact
   // center echoes in the state-change reason, so ownership survives a restart.
   `ALTER TABLE agents ADD COLUMN applied_command TEXT;`,
+  // The parameters of the decision's reason code (Teams state, idle-code name, time), so an audit entry renders in
+  // its reader's language; the code itself is `<action>.<reason>`.
+  `ALTER TABLE audit ADD COLUMN reason_params TEXT;`,
 ];
