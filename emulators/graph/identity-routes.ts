@@ -1,13 +1,15 @@
 import { timingSafeEqual, verify, constants, X509Certificate, createHash } from 'node:crypto';
 import type { EmulatorContext } from './emulator-context.js';
+import { addAuthorizeRoutes } from './authorize-routes.js';
 import { aadError, json, type EmuRequest, type EmuResult, Router } from './http-kit.js';
 import { decodeJwt } from './key-material.js';
 import { GRAPH_APP_ID, GRAPH_RESOURCE } from './token-registry.js';
 
 /**
  * The Microsoft identity platform endpoints an msal-node confidential client uses, on Microsoft's paths:
- * `POST /{tenant}/oauth2/v2.0/token` (client_credentials with a secret or a client assertion; password and
- * refresh_token for delegated service accounts), OpenID discovery, JWKS and instance discovery.
+ * `POST /{tenant}/oauth2/v2.0/token` (client_credentials with a secret or a client assertion;
+ * authorization_code with PKCE, refresh_token and password for delegated service accounts), OpenID discovery,
+ * JWKS and instance discovery. The interactive sign-in pages are in authorize-routes.ts.
  */
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 export const DEMO_TENANT_DOMAIN = 'contoso.example';
@@ -123,7 +125,21 @@ export function handleToken(req: EmuRequest, emu: EmulatorContext): EmuResult {
       if (!user || !user.password || !sameSecret(form.get('password') ?? '', user.password)) {
         return aadError(400, 'invalid_grant', 50126, 'Error validating credentials due to invalid username or password.', correlationId);
       }
+      // ROPC cannot satisfy multifactor authentication: Microsoft refuses it for such accounts.
+      if (emu.signIn.requiresMfa(user)) {
+        const refused = aadError(400, 'invalid_grant', 50076, `Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access '${GRAPH_APP_ID}'.`, correlationId);
+        (refused.body as Record<string, unknown>).suberror = 'basic_action';
+        return refused;
+      }
       return delegatedResponse(emu, user);
+    }
+    case 'authorization_code': {
+      if (!clientAuthenticated) return aadError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.", correlationId);
+      const code = form.get('code');
+      if (!code) return aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'code'.", correlationId);
+      const redeemed = emu.signIn.redeemCode(code, clientId, form.get('redirect_uri'), form.get('code_verifier'));
+      if (!redeemed.ok) return aadError(400, redeemed.error, redeemed.aadsts, redeemed.description, correlationId);
+      return delegatedResponse(emu, redeemed.user);
     }
     case 'refresh_token': {
       const user = emu.tokens.redeemRefresh(form.get('refresh_token') ?? '', emu.clientId);
@@ -178,7 +194,7 @@ function openIdConfiguration(req: EmuRequest, emu: EmulatorContext): EmuResult {
 }
 
 export function identityRouter(): Router<EmulatorContext> {
-  return new Router<EmulatorContext>()
+  return addAuthorizeRoutes(new Router<EmulatorContext>())
     .add('POST', '/:tenant/oauth2/v2.0/token', handleToken)
     .add('GET', '/:tenant/v2.0/.well-known/openid-configuration', openIdConfiguration)
     .add('GET', '/:tenant/discovery/v2.0/keys', (_req, emu) =>
