@@ -94,4 +94,25 @@ export const MIGRATIONS: string[] = [
   // The parameters of the decision's reason code (Teams state, idle-code name, time), so an audit entry renders in
   // its reader's language; the code itself is `<action>.<reason>`.
   `ALTER TABLE audit ADD COLUMN reason_params TEXT;`,
+  // Delegated service accounts signed in through the authorization-code flow: msal's token cache (one blob,
+  // AES-256-GCM encrypted, refresh tokens inside) and each account's sign-in state for the admin page.
+  `
+  CREATE TABLE graph_token_cache (
+    id TEXT PRIMARY KEY,
+    key_id TEXT NOT NULL,
+    iv BLOB NOT NULL,
+    tag BLOB NOT NULL,
+    data BLOB NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE graph_service_accounts (
+    username TEXT PRIMARY KEY,
+    home_account_id TEXT,
+    state TEXT NOT NULL CHECK (state IN ('signed-in', 'sign-in-required')),
+    detail TEXT,
+    signed_in_at INTEGER,
+    renewed_at INTEGER,
+    updated_at INTEGER NOT NULL
+  );
+  `,
 ];
