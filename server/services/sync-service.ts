@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import type { CcState } from '../domain/agent.js';
 import { connectorOwnsIdle, decide, type Decision, type DecisionInput, type DecisionResult, type Trigger } from '../domain/decide.js';
-import { describeDecision } from '../domain/describe.js';
+import { decisionReason, describeDecision } from '../domain/describe.js';
 import { samePresence, type Presence } from '../domain/presence.js';
 import type { Logger } from '../logger.js';
 import type { AgentEvent, AgentSnapshot, Clock, ContactCenter, PresenceEvent, Publisher, WriteBack } from '../ports.js';
@@ -294,6 +294,7 @@ export class SyncService {
         : decision.action === 'set-available'
           ? { state: 'Available' }
           : undefined;
+    const reasonCode = decisionReason(decision, this.d.registry.idleCodeName);
     const id = this.d.stores.audit.add({
       at: now,
       agentId: agent.id,
@@ -301,6 +302,7 @@ export class SyncService {
       action: decision.action,
       reason: decision.reason,
       text,
+      reasonParams: reasonCode.params,
       teamsState: 'teamsState' in decision ? (decision.teamsState ?? null) : null,
       inputs,
       command,
@@ -310,7 +312,7 @@ export class SyncService {
     // decision that caused the change ("Free in Teams again: returned to Available"), not "nothing to do".
     if (!(trigger === 'command-result' && decision.action === 'skip')) {
       agent.lastDecisionId = id;
-      this.d.registry.lastDecision.set(agent.id, { id, at: now, trigger, action: decision.action, reason: decision.reason, text, result });
+      this.d.registry.lastDecision.set(agent.id, { id, at: now, trigger, action: decision.action, reason: decision.reason, text, reasonCode, result });
     }
     return id;
   }

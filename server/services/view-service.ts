@@ -1,5 +1,5 @@
 import { connectorOwnsIdle } from '../domain/decide.js';
-import { TEAMS_STATE_LABEL } from '../domain/describe.js';
+import { noticeReason, TEAMS_STATE_LABEL, type ReasonCode } from '../domain/describe.js';
 import { pullsTeamsToCc } from '../domain/mapping.js';
 import { classifyPresence, type Presence } from '../domain/presence.js';
 import type { AgentView, DirectoryEntryView, PresenceView } from '../gateway/contract.js';
@@ -15,7 +15,9 @@ export function presenceLabel(p: Presence): string {
 
 export function presenceView(p: Presence | null, observedAt: number | null): PresenceView | null {
   if (!p) return null;
-  return { ...p, label: presenceLabel(p), observedAt: observedAt ?? 0 };
+  const states = classifyPresence(p);
+  const teamsState = states[0] ?? (p.availability.toLowerCase().startsWith('available') ? 'Available' : null);
+  return { ...p, label: presenceLabel(p), teamsState, observedAt: observedAt ?? 0 };
 }
 
 export function directoryEntryView(e: DirectoryEntry, observedAt: number): DirectoryEntryView {
@@ -58,6 +60,7 @@ export class ViewService {
       syncEnabled,
       lastDecision: r.lastDecision.get(a.id) ?? null,
       notice: this.notice(a, syncEnabled),
+      noticeCode: this.noticeCode(a, syncEnabled),
     };
   }
 
@@ -68,6 +71,17 @@ export class ViewService {
 
   all(): AgentView[] {
     return [...this.registry.agents.values()].map((a) => this.agentView(a));
+  }
+
+  /** The same notice as {@link notice}, as a code the components render in the agent's language. */
+  private noticeCode(a: AgentRecord, syncEnabled: boolean): ReasonCode | null {
+    const r = this.registry;
+    if (r.lifecycle !== 'active') return noticeReason('connector-inactive');
+    if (r.presenceStaleSince != null) return noticeReason('presence-stale', r.presenceStaleSince);
+    if (!syncEnabled) return noticeReason('sync-disabled');
+    if (!a.teamsUserId) return noticeReason('unmatched');
+    if (a.pausedUntil != null && a.pausedUntil > Date.now()) return noticeReason('paused', a.pausedUntil);
+    return null;
   }
 
   private notice(a: AgentRecord, syncEnabled: boolean): string | null {

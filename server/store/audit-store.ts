@@ -1,3 +1,4 @@
+import type { ReasonCode } from '../domain/describe.js';
 import type { Db } from './db.js';
 
 export const AUDIT_RESULTS = ['skipped', 'recorded', 'sent', 'accepted', 'confirmed', 'failed', 'superseded'] as const;
@@ -11,6 +12,8 @@ export interface AuditEntry {
   action: string;
   reason: string;
   text: string;
+  /** The reason as a code with parameters, for components that render it in their reader's language. */
+  reasonCode: ReasonCode;
   teamsState: string | null;
   inputs: unknown;
   command: unknown;
@@ -29,6 +32,8 @@ export interface NewAuditEntry {
   reason: string;
   text: string;
   teamsState?: string | null;
+  /** Parameters of the reason code (`decisionReason()`); the code is `<action>.<reason>`. */
+  reasonParams?: ReasonCode['params'];
   inputs: unknown;
   command?: unknown;
   result: AuditResult;
@@ -55,6 +60,7 @@ interface Row {
   reason: string;
   text: string;
   teams_state: string | null;
+  reason_params: string | null;
   inputs: string;
   command: string | null;
   result: AuditResult;
@@ -62,6 +68,19 @@ interface Row {
   tracking_id: string | null;
   sent_at: number | null;
   result_at: number | null;
+}
+
+/**
+ * Entries written before reason parameters were stored get what the row still tells: the Teams state and the
+ * idle-code name of the command.
+ */
+function reasonParamsOf(r: Row, command: unknown): ReasonCode['params'] {
+  if (r.reason_params) return JSON.parse(r.reason_params) as ReasonCode['params'];
+  const params: ReasonCode['params'] = {};
+  if (r.teams_state) params.teamsState = r.teams_state;
+  const name = (command as { idleCodeName?: unknown } | null)?.idleCodeName;
+  if (typeof name === 'string') params.idleCode = name;
+  return params;
 }
 
 const fromRow = (r: Row): AuditEntry => ({
@@ -72,6 +91,7 @@ const fromRow = (r: Row): AuditEntry => ({
   action: r.action,
   reason: r.reason,
   text: r.text,
+  reasonCode: { code: `${r.action}.${r.reason}`, params: reasonParamsOf(r, r.command ? JSON.parse(r.command) : null) },
   teamsState: r.teams_state,
   inputs: JSON.parse(r.inputs),
   command: r.command ? JSON.parse(r.command) : null,
@@ -93,8 +113,8 @@ export class AuditStore {
 
   constructor(private readonly db: Db) {
     this.insert = db.prepare(
-      `INSERT INTO audit (at, agent_id, trigger, action, reason, text, teams_state, inputs, command, result)
-       VALUES (@at, @agentId, @trigger, @action, @reason, @text, @teamsState, @inputs, @command, @result)`,
+      `INSERT INTO audit (at, agent_id, trigger, action, reason, text, teams_state, reason_params, inputs, command, result)
+       VALUES (@at, @agentId, @trigger, @action, @reason, @text, @teamsState, @reasonParams, @inputs, @command, @result)`,
     );
     // The result event can overtake the HTTP answer: never downgrade 'confirmed' (or 'failed') to 'accepted'.
     this.markSent = db.prepare(
@@ -112,6 +132,7 @@ export class AuditStore {
     const info = this.insert.run({
       ...e,
       teamsState: e.teamsState ?? null,
+      reasonParams: e.reasonParams ? JSON.stringify(e.reasonParams) : null,
       inputs: JSON.stringify(e.inputs),
       command: e.command === undefined ? null : JSON.stringify(e.command),
     });
