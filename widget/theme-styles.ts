@@ -1,75 +1,61 @@
 import { css } from 'lit';
-
-/** The dark palette, used by an explicit dark theme and by 'auto' when the system prefers dark. */
-const darkPalette = css`
-  --tpc-bg: #1c1d21;
-  --tpc-fg: #eceef1;
-  --tpc-muted: #b4bac3;
-  --tpc-surface: #2a2c31;
-  --tpc-border: #7d8591;
-  --tpc-accent: #8cc4ff;
-  --tpc-accent-fg: #0d1b2a;
-  --tpc-available: #6fd08c;
-  --tpc-idle: #ff8a80;
-  --tpc-busy: #ff8a80;
-  --tpc-away: #f2c14e;
-  --tpc-offline: #a4abb5;
-  --tpc-engaged: #cfa8ff;
-  --tpc-error: #ff8a80;
-  --tpc-warning-bg: #3d3010;
-  --tpc-warning-fg: #ffe3a3;
-  --tpc-focus: #8cc4ff;
-  color-scheme: dark;
-`;
+import { momentumDark, momentumLight } from './momentum-theme.js';
 
 /**
- * Theme variables and base styles shared by the three components.
+ * Theme variables and base styles shared by the components, built on Momentum's Webex light and dark tokens
+ * (`momentum-theme.ts`). The `--tpc-*` names the components use are aliases of Momentum tokens, so the
+ * components look like the Webex Desktop around them and Momentum elements inside them (`mdc-button`) match.
  *
  * The `theme` attribute is 'light', 'dark' or 'auto' (follow the operating system). Webex Desktop binds
- * `$STORE.app.darkMode`, a boolean, so 'true' means dark and 'false' means light. Every colour below meets
- * WCAG AA (4.5:1) against its own `--tpc-bg`. Pages override any variable from outside:
- * `presence-agent-widget { --tpc-accent: #005e7d; }` wins over these `:host` defaults.
+ * `$STORE.app.darkMode`, a boolean, so 'true' means dark and 'false' means light. Pages override any variable
+ * from outside: `presence-agent-widget { --tpc-accent: #005e7d; }` wins over these `:host` defaults.
  */
 export const themeStyles = css`
   :host {
-    --tpc-bg: #ffffff;
-    --tpc-fg: #1b1f24;
-    --tpc-muted: #4a5360;
-    --tpc-surface: #f2f4f7;
-    --tpc-border: #8a94a3;
-    --tpc-accent: #0b5cad;
-    --tpc-accent-fg: #ffffff;
-    --tpc-available: #137333;
-    --tpc-idle: #b3261e;
-    --tpc-busy: #b3261e;
-    --tpc-away: #8a5a00;
-    --tpc-offline: #5f6670;
-    --tpc-engaged: #6b3fa0;
-    --tpc-error: #b3261e;
-    --tpc-warning-bg: #fff4d6;
-    --tpc-warning-fg: #5c3d00;
-    --tpc-focus: #0b5cad;
-    --tpc-radius: 6px;
-    --tpc-font: system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif;
+    ${momentumLight}
+    --tpc-bg: var(--mds-color-theme-background-solid-primary-normal);
+    --tpc-fg: var(--mds-color-theme-text-primary-normal);
+    --tpc-muted: var(--mds-color-theme-text-secondary-normal);
+    --tpc-surface: var(--mds-color-theme-background-solid-secondary-normal);
+    --tpc-border: var(--mds-color-theme-outline-input-normal);
+    --tpc-accent: var(--mds-color-theme-button-primary-normal);
+    --tpc-accent-fg: var(--mds-color-theme-inverted-text-primary-normal);
+    --tpc-available: var(--mds-color-theme-indicator-stable);
+    --tpc-idle: var(--mds-color-theme-indicator-unstable);
+    --tpc-busy: var(--mds-color-theme-indicator-unstable);
+    --tpc-dnd: var(--mds-color-theme-indicator-attention);
+    --tpc-away: var(--mds-color-theme-indicator-caution);
+    --tpc-offline: var(--mds-color-theme-indicator-locked);
+    --tpc-engaged: var(--mds-color-theme-indicator-secure);
+    --tpc-error: var(--mds-color-theme-text-error-normal);
+    --tpc-success: var(--mds-color-theme-text-success-normal);
+    --tpc-warning-bg: var(--mds-color-theme-background-alert-warning-normal);
+    --tpc-warning-fg: var(--mds-color-theme-text-warning-normal);
+    --tpc-info-bg: var(--mds-color-theme-background-alert-theme-normal);
+    --tpc-focus: var(--mds-color-theme-focus-default-1);
+    --tpc-radius: 8px;
+    --tpc-font: var(--mds-font-family-primary);
     color-scheme: light;
     display: block;
     position: relative;
     box-sizing: border-box;
     font-family: var(--tpc-font);
-    font-size: 14px;
-    line-height: 1.4;
+    font-size: var(--mds-font-size-body-midsize);
+    line-height: var(--mds-font-lineheight-body-midsize);
     color: var(--tpc-fg);
     background: var(--tpc-bg);
   }
   :host([theme='dark']),
   :host([theme='true']) {
-    ${darkPalette}
+    ${momentumDark}
+    color-scheme: dark;
   }
   @media (prefers-color-scheme: dark) {
     :host(:not([theme])),
     :host([theme='auto']),
     :host([theme='']) {
-      ${darkPalette}
+      ${momentumDark}
+      color-scheme: dark;
     }
   }
 `;
@@ -146,9 +132,11 @@ export const baseStyles = css`
   .tone-available {
     background: var(--tpc-available);
   }
-  .tone-busy,
-  .tone-dnd {
+  .tone-busy {
     background: var(--tpc-busy);
+  }
+  .tone-dnd {
+    background: var(--tpc-dnd);
   }
   .tone-away {
     background: var(--tpc-away);
