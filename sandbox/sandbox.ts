@@ -35,7 +35,8 @@ export interface Sandbox {
  */
 export async function startSandbox(base: Config, logger: Logger): Promise<Sandbox> {
   const graph: GraphEmulator = await startGraphEmulator({ quiet: true });
-  const webex: WebexEmulator = await startWebexEmulator({ quiet: true });
+  // Undocumented emulator conveniences the connector still relies on (emulators/webex-cc/README.md, "not documented behaviour").
+  const webex: WebexEmulator = await startWebexEmulator({ quiet: true, inventions: { orgWideSocket: true, adminActsOnAnyAgent: true, peopleOnCcHost: true, changedByActors: true, echoTrackingId: true, legacyContactFrames: true, activitiesOverlap: true, codeSwitchMovesStateTime: true }, rateLimitPerMinute: 0 });
   const config = loadConfig(
     {},
     {

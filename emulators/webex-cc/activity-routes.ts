@@ -1,15 +1,19 @@
 /**
- * `GET /v1/agents/activities` — every recorded state period of the org's agents, for reconciliation.
- * A period is listed when it overlaps [from, to]; the open one has `endTime` -1. Sorted by start time,
- * at most 10,000 records per query, `pageSize` ≤ 1000. `changedBy`/`changedById` are emulator extras.
+ * `GET /v1/agents/activities` — recorded state periods of the org's agents, for reconciliation. As documented,
+ * `from` selects activities *created after* it: a period is listed when it started within [from, to] (with the
+ * `activitiesOverlap` invention: when it overlaps the window). The open one has `endTime` -1. Window shorter
+ * than 24 h, at most 100 `agentIds`/`teamIds`, `pageSize` ≤ 1000, at most 10,000 records, sorted by start.
+ * `changedBy`/`changedById` are emulator extras, present only with the `changedByActors` invention.
  */
 import type { AgentRec, Period } from './agent-registry.js';
 import { type Router, intParam, sendError, sendJson } from './http-kit.js';
+import { SCOPES } from './token-book.js';
 import { SITE_ID, SITE_NAME } from './seed-data.js';
 import type { StateEngine } from './state-engine.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MAX_RECORDS = 10_000;
+const MAX_IDS = 100;
 
 export function registerActivityRoutes(router: Router, engine: StateEngine): void {
   const reg = engine.reg;
@@ -21,7 +25,7 @@ export function registerActivityRoutes(router: Router, engine: StateEngine): voi
     if (from === null || Number.isNaN(from) || from < 0) return sendError(ctx, 400, 'from is required (epoch milliseconds)', 'from');
     const toParam = intParam(q, 'to');
     if (Number.isNaN(toParam)) return sendError(ctx, 400, 'to must be epoch milliseconds', 'to');
-    const to = toParam ?? Date.now();
+    const to = toParam ?? engine.clock.now();
     if (to <= from) return sendError(ctx, 400, 'to must be after from', 'to');
     if (to - from >= DAY_MS) return sendError(ctx, 400, 'the window between from and to must be less than 24 hours', 'to');
     const page = intParam(q, 'page') ?? 0;
@@ -32,20 +36,27 @@ export function registerActivityRoutes(router: Router, engine: StateEngine): voi
     if (orgParam && orgParam !== reg.orgId) return sendError(ctx, 403, `token is not authorized for organization ${orgParam}`, 'orgId');
 
     const agentIds = q.get('agentIds')?.split(',').filter(Boolean);
-    const teamIds = q.get('teamIds') ? new Set(q.get('teamIds')!.split(',').filter(Boolean)) : null;
+    const teamList = q.get('teamIds')?.split(',').filter(Boolean);
+    if (agentIds && agentIds.length > MAX_IDS) return sendError(ctx, 400, `at most ${MAX_IDS} agentIds per query`, 'agentIds');
+    if (teamList && teamList.length > MAX_IDS) return sendError(ctx, 400, `at most ${MAX_IDS} teamIds per query`, 'teamIds');
+    const teamIds = teamList ? new Set(teamList) : null;
+    const overlap = engine.inv.activitiesOverlap === true;
     let candidates: AgentRec[] = agentIds ? agentIds.map((id) => reg.agent(id)).filter((a): a is AgentRec => !!a) : reg.agents;
     if (teamIds) candidates = candidates.filter((a) => teamIds.has(a.teamId));
 
     const hits: { a: AgentRec; p: Period }[] = [];
     for (const a of candidates) {
-      for (const p of a.history) if (p.start <= to && (p.end === -1 || p.end >= from)) hits.push({ a, p });
+      for (const p of a.history) {
+        const listed = overlap ? p.start <= to && (p.end === -1 || p.end >= from) : p.start >= from && p.start <= to;
+        if (listed) hits.push({ a, p });
+      }
     }
     hits.sort((x, y) => x.p.start - y.p.start || x.a.index - y.a.index);
     const capped = hits.length > MAX_RECORDS ? hits.slice(0, MAX_RECORDS) : hits;
     const data = capped.slice(page * pageSize, (page + 1) * pageSize).map(({ a, p }) => activity(a, p));
     const totalRecords = capped.length;
     sendJson(ctx, 200, { meta: { orgId: reg.orgId, page, pageSize, totalRecords, totalPages: Math.ceil(totalRecords / pageSize) }, data });
-  });
+  }, { scope: SCOPES.configRead });
 
   function activity(a: AgentRec, p: Period): Record<string, unknown> {
     return {
@@ -74,8 +85,7 @@ export function registerActivityRoutes(router: Router, engine: StateEngine): voi
       startTime: p.start,
       endTime: p.end,
       mmProfileType: 'BLENDED',
-      changedBy: p.changedBy,
-      changedById: p.changedById,
+      ...(engine.inv.changedByActors ? { changedBy: p.changedBy, changedById: p.changedById } : {}),
     };
   }
 }

@@ -7,16 +7,23 @@
  * not agent states). An idle code the agent selects while on a contact is kept as `pendingIdle` and applied when
  * the contact ends.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { buildTeams, teamIndexFor, type AuxCode, type SeedAgent, type TeamSeed } from './seed-data.js';
 
-/** Values of `changedBy`. Only AGENT is observed in public sources; the others are the emulator's invention. */
+/** Values of `changedBy`. Only AGENT is observed in public sources; the others need the `changedByActors` invention. */
 export type ChangedBy = 'AGENT' | 'SUPERVISOR' | 'INTEGRATION' | 'SYSTEM';
 
+/** Who made a change; all null when the change is not attributed (anyone but the agent, by default). */
 export interface Actor {
-  changedBy: ChangedBy;
-  id: string;
-  name: string;
+  changedBy: ChangedBy | null;
+  id: string | null;
+  name: string | null;
+}
+
+/** A user's contact-center config id, distinct from the CI user id the agent APIs use (SDK config/Util.ts). */
+export function ccUserIdFor(ciUserId: string): string {
+  const h = createHash('sha256').update(`cc-user:${ciUserId}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 /** `currentState` values of the activities API and webhooks. */
@@ -49,7 +56,10 @@ export interface Period {
 
 export interface AgentRec {
   index: number;
+  /** CI user id: what the agent APIs, frames and webhooks call agentId. */
   id: string;
+  /** Contact-center user id of the configuration API (`v2/user` `id`). */
+  ccUserId: string;
   name: string;
   firstName: string;
   lastName: string;
@@ -67,6 +77,9 @@ export interface AgentRec {
   changedById: string | null;
   changedByName: string | null;
   contact: ContactRec | null;
+  /** Station of the current login (SDK `deviceType`, `dn`). */
+  deviceType: string;
+  dn: string;
   pendingIdle: { auxCodeId: string; reason: string; actor: Actor } | null;
   /** Activity periods, oldest first, capped at the registry's history limit. */
   history: Period[];
@@ -96,9 +109,11 @@ export class AgentRegistry {
       const teamId = seed.teamId && this.teamById.has(seed.teamId) ? seed.teamId : this.teams[teamIndexFor(i, seeds.length, this.teams.length)].id;
       const [firstName, ...rest] = seed.name.split(' ');
       const idle = seed.state === 'Idle';
+      const id = seed.id ?? randomUUID();
       const rec: AgentRec = {
         index: i + 1,
-        id: seed.id ?? randomUUID(),
+        id,
+        ccUserId: ccUserIdFor(id),
         name: seed.name,
         firstName: firstName ?? seed.name,
         lastName: rest.join(' '),
@@ -115,6 +130,8 @@ export class AgentRegistry {
         changedById: null,
         changedByName: null,
         contact: null,
+        deviceType: 'BROWSER',
+        dn: `webrtc-${id}`,
         pendingIdle: null,
         history: [],
       };

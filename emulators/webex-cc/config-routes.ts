@@ -1,10 +1,11 @@
 /**
- * Configuration API (`/organization/{orgid}/...`) and `/v1/people/me`. Reads only: aux codes (v1 bare array,
- * v2 paged envelope, by id), work types, teams, users and agent (desktop) profiles. Aux codes and agent profiles
- * are readable with any token (an agent desktop reads them); teams and users need a supervisor or integration
- * token.
+ * Configuration API (`/organization/{orgid}/...`, scope `cjp:config_read`). Reads only: aux codes (v1 bare
+ * array, v2 paged envelope, by id), work types, teams, users and agent (desktop) profiles. Aux codes and agent
+ * profiles are readable by an agent's desktop token; teams and users need a supervisor or administrator token.
+ * A user's `id` (contact-center user) differs from its `ciUserId` (what the agent APIs call agentId).
  */
-import { type Ctx, type Router, intParam, sendError, sendJson } from './http-kit.js';
+import { type Ctx, type RouteMeta, type Router as CcRouter, intParam, sendError, sendJson } from './http-kit.js';
+import { SCOPES } from './token-book.js';
 import type { AgentRegistry } from './agent-registry.js';
 import { agentProfiles, AGENT_PROFILE_ID, SEED_TIME, SITE_ID, SITE_NAME, workTypes } from './seed-data.js';
 
@@ -48,7 +49,9 @@ function envelope<T>(orgId: string, path: string, items: readonly T[], page: num
   return { meta: { orgid: orgId, page, pageSize, totalPages, totalRecords, links }, data: items.slice(page * pageSize, (page + 1) * pageSize) };
 }
 
-export function registerConfigRoutes(router: Router, reg: AgentRegistry): void {
+export function registerConfigRoutes(cc: CcRouter, reg: AgentRegistry): void {
+  const read: RouteMeta = { scope: SCOPES.configRead };
+  const router = { add: (method: string, route: string, handler: (ctx: Ctx) => void): void => cc.add(method, route, handler, read) };
   const orgId = reg.orgId;
   const profiles = agentProfiles(orgId);
   const types = workTypes(orgId);
@@ -115,7 +118,7 @@ export function registerConfigRoutes(router: Router, reg: AgentRegistry): void {
     if (!p) return;
     const slice = reg.agents.slice(p.page * p.pageSize, (p.page + 1) * p.pageSize).map((a) => ({
       organizationId: orgId,
-      id: a.id,
+      id: a.ccUserId,
       ciUserId: a.id,
       version: 1,
       firstName: a.firstName,
@@ -145,11 +148,5 @@ export function registerConfigRoutes(router: Router, reg: AgentRegistry): void {
     const profile = profiles.find((x) => x.id === ctx.params.id);
     if (!profile) return sendError(ctx, 404, `agent profile ${ctx.params.id} not found`, 'id');
     sendJson(ctx, 200, profile);
-  });
-
-  router.add('GET', '/v1/people/me', (ctx) => {
-    const u = ctx.principal;
-    const [firstName, ...rest] = u.name.split(' ');
-    sendJson(ctx, 200, { id: u.id, emails: [u.email], displayName: u.name, firstName, lastName: rest.join(' '), orgId, type: 'person', status: 'active', roles: [u.role] });
   });
 }

@@ -1,12 +1,14 @@
 /**
  * Contacts offered to agents, driven from the control surface: offer → accept → wrapup → end, or offer → RONA
  * when the offer is not accepted within its timeout. A contact never changes `subStatus` by itself; it is
- * reported by contact frames. At the end of a contact a pending idle code (selected by the agent during the
- * contact) is applied; RONA sets the system idle code "RONA" with changedBy SYSTEM.
+ * reported by the SDK's contact events (`AgentOfferContact`, `AgentContactAssigned`, `ContactEnded` with
+ * `agentsPendingWrapUp`, `AgentWrapup`, `AgentWrappedUp`, `AgentContactUnassigned`, `AgentOfferContactRona`).
+ * At the end of a contact a pending idle code (selected by the agent during the contact) is applied; RONA sets
+ * the system idle code "RONA".
  */
 import { randomUUID } from 'node:crypto';
 import type { AgentRec, ContactRec } from './agent-registry.js';
-import { SYSTEM_ACTOR, type StateEngine } from './state-engine.js';
+import type { StateEngine } from './state-engine.js';
 
 export interface OfferOptions {
   mediaType?: string;
@@ -38,7 +40,7 @@ export class ContactSimulator {
       mediaType: opts.mediaType ?? 'telephony',
       conference: opts.conference ?? false,
       phase: 'offered',
-      offeredAt: Date.now(),
+      offeredAt: this.engine.clock.now(),
       ronaTimeoutSec: opts.ronaTimeoutSec ?? this.defaultRonaSec,
       ronaTimer: null,
     };
@@ -49,6 +51,7 @@ export class ContactSimulator {
     c.ronaTimer.unref();
     this.engine.publishContact(a, 'AgentOfferContact', this.contactData(a, c, 'new'));
     this.engine.webhookStateChange(a, period);
+    this.engine.webhookTask('task:new', a, c.interactionId, c.mediaType);
     return c;
   }
 
@@ -57,9 +60,10 @@ export class ContactSimulator {
     const a = this.agentOf(c);
     this.clearTimer(c);
     c.phase = 'connected';
-    const period = this.engine.reg.openPeriod(a, Date.now());
+    const period = this.engine.reg.openPeriod(a, this.engine.clock.now());
     this.engine.publishContact(a, 'AgentContactAssigned', this.contactData(a, c, 'connected'));
     this.engine.webhookStateChange(a, period);
+    this.engine.webhookTask('task:connected', a, c.interactionId, c.mediaType);
     return null;
   }
 
@@ -67,27 +71,43 @@ export class ContactSimulator {
     if (c.phase !== 'connected') return `contact is ${c.phase}, not connected`;
     const a = this.agentOf(c);
     c.phase = 'wrapup';
-    const period = this.engine.reg.openPeriod(a, Date.now());
+    const period = this.engine.reg.openPeriod(a, this.engine.clock.now());
+    if (!this.legacy) this.engine.publishContact(a, 'ContactEnded', { ...this.contactData(a, c, 'wrapUp'), agentsPendingWrapUp: [a.id] });
     this.engine.publishContact(a, 'AgentWrapup', this.contactData(a, c, 'wrapUp'));
     this.engine.webhookStateChange(a, period);
+    this.engine.webhookTask('task:ended', a, c.interactionId, c.mediaType);
     return null;
+  }
+
+  private get legacy(): boolean {
+    return this.engine.inv.legacyContactFrames === true;
+  }
+
+  /** The frame that tells the agent the contact is gone, by the phase it ended in. */
+  private endFrame(a: AgentRec, c: ContactRec, phase: ContactRec['phase']): void {
+    const data = this.contactData(a, c, 'ended');
+    if (this.legacy) this.engine.publishContact(a, 'AgentContactEnded', data);
+    else if (phase === 'wrapup') this.engine.publishContact(a, 'AgentWrappedUp', data);
+    else if (phase === 'offered') this.engine.publishContact(a, 'AgentContactUnassigned', data);
+    else this.engine.publishContact(a, 'ContactEnded', { ...data, agentsPendingWrapUp: [] });
   }
 
   /** Ends the contact from any phase; the agent returns to Available, or to the idle code chosen meanwhile. */
   end(c: ContactRec): void {
     const a = this.agentOf(c);
-    const wasWrapup = c.phase === 'wrapup';
+    const phase = c.phase;
     this.detach(a, c);
-    if (wasWrapup) this.engine.publishContact(a, 'AgentWrappedUp', this.contactData(a, c, 'ended'));
+    if (this.legacy && phase === 'wrapup') this.engine.publishContact(a, 'AgentWrappedUp', this.contactData(a, c, 'ended'));
+    if (phase !== 'wrapup') this.engine.webhookTask('task:ended', a, c.interactionId, c.mediaType);
     const pending = a.pendingIdle;
     if (pending) {
       const period = this.engine.apply(a, 'Idle', pending.auxCodeId, pending.reason, pending.actor);
-      this.engine.publishContact(a, 'AgentContactEnded', this.contactData(a, c, 'ended'));
+      this.endFrame(a, c, phase);
       this.engine.publishStateChange(a, randomUUID(), period);
       return;
     }
-    const period = this.engine.reg.openPeriod(a, Date.now());
-    this.engine.publishContact(a, 'AgentContactEnded', this.contactData(a, c, 'ended'));
+    const period = this.engine.reg.openPeriod(a, this.engine.clock.now());
+    this.endFrame(a, c, phase);
     this.engine.webhookStateChange(a, period);
   }
 
@@ -98,7 +118,7 @@ export class ContactSimulator {
     const a = this.agentOf(c);
     this.detach(a, c);
     const code = this.engine.reg.auxByName('RONA')!;
-    const period = this.engine.apply(a, 'Idle', code.id, 'RONA', SYSTEM_ACTOR);
+    const period = this.engine.apply(a, 'Idle', code.id, 'RONA', this.engine.systemActor());
     this.engine.publishContact(a, 'AgentOfferContactRona', { ...this.contactData(a, c, 'ended'), reason: 'RONA', reasonCode: 'RONA' });
     this.engine.publishStateChange(a, randomUUID(), period);
   }
@@ -123,30 +143,46 @@ export class ContactSimulator {
     return this.engine.reg.agent(c.agentId)!;
   }
 
+  /** SDK `TaskData`: interaction details, no agent-state fields. */
   private contactData(a: AgentRec, c: ContactRec, state: string): Record<string, unknown> {
     const rona = String(c.ronaTimeoutSec);
     const team = this.engine.reg.team(a.teamId)?.name ?? '';
+    const orgId = this.engine.reg.orgId;
+    const media = c.mediaType as 'telephony';
     return {
-      interactionId: c.interactionId,
       mediaResourceId: c.mediaResourceId,
+      destAgentId: a.id,
+      consultMediaResourceId: '',
+      interactionId: c.interactionId,
+      owner: a.id,
+      queueMgr: 'aqm',
       isConferencing: c.conference,
       ronaTimeout: c.ronaTimeoutSec,
       interaction: {
         interactionId: c.interactionId,
-        orgId: this.engine.reg.orgId,
-        mediaType: c.mediaType,
+        orgId,
+        mediaType: media,
         mediaChannel: c.mediaType === 'telephony' ? 'broadcloud' : c.mediaType,
         state,
+        isFcManaged: false,
         isTerminated: state === 'ended',
+        previousVTeams: [],
+        currentVTeam: a.teamId,
+        owner: a.id,
         contactDirection: { type: 'INBOUND' },
         createdTimestamp: c.offeredAt,
         isConferenceInProgress: c.conference,
         participants: {
           [a.id]: { id: a.id, pType: 'Agent', type: 'Agent', name: a.name, teamId: a.teamId, teamName: team, hasJoined: c.phase !== 'offered' },
         },
-        media: { [c.mediaResourceId]: { mediaResourceId: c.mediaResourceId, mediaType: c.mediaType, mType: 'mainCall', isHold: false, participants: [a.id] } },
+        media: { [c.mediaResourceId]: { mediaResourceId: c.mediaResourceId, mediaType: media, mediaMgr: 'callmm', mType: 'mainCall', isHold: false, holdTimestamp: null, participants: [a.id] } },
         callAssociatedDetails: { ronaTimeout: rona },
-        callProcessingDetails: { ronaTimeout: rona, virtualTeamName: team, isConferencing: String(c.conference) },
+        callProcessingDetails: {
+          QMgrName: 'aqm', taskToBeSelfServiced: 'false', ani: '', displayAni: '', dnis: '', tenantId: orgId, QueueId: '', vteamId: a.teamId,
+          customerName: '', virtualTeamName: team, ronaTimeout: rona, category: '', reason: '', sourceNumber: '', sourcePage: '', appUser: '',
+          customerNumber: '', reasonCode: '', IvrPath: '', pathId: '', fromAddress: '', isConferencing: String(c.conference),
+        },
+        callFlowParams: {},
       },
     };
   }

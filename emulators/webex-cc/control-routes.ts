@@ -7,13 +7,18 @@ import { randomUUID } from 'node:crypto';
 import type { Actor, AgentRec } from './agent-registry.js';
 import type { ContactSimulator } from './contact-simulator.js';
 import type { EventHub } from './event-hub.js';
-import type { EmulatorStats, FaultInjector } from './fault-injector.js';
+import type { EmulatorClock } from '../kit/clock.js';
+import type { FaultInjector } from '../kit/faults.js';
+import type { RateLimiter } from '../kit/rate-limit.js';
+import type { EmulatorStats } from './stats.js';
 import { type Ctx, type Router, isRecord, sendError, sendJson } from './http-kit.js';
-import { SYSTEM_ACTOR, type StateEngine } from './state-engine.js';
+import type { StateEngine } from './state-engine.js';
 import { SUPERVISOR_USER } from './token-book.js';
 
 export interface ControlDeps {
   engine: StateEngine;
+  clock: EmulatorClock;
+  limiter: RateLimiter;
   contacts: ContactSimulator;
   hub: EventHub;
   faults: FaultInjector;
@@ -23,9 +28,10 @@ export interface ControlDeps {
 
 type By = 'agent' | 'supervisor' | 'system';
 
-function actorOf(by: By, a: AgentRec): Actor {
-  if (by === 'supervisor') return { changedBy: 'SUPERVISOR', ...SUPERVISOR_USER };
-  if (by === 'system') return SYSTEM_ACTOR;
+/** A human or the system acting outside the API; attributed like API changes (only AGENT by default). */
+function actorOf(by: By, a: AgentRec, engine: StateEngine): Actor {
+  if (by === 'system') return engine.systemActor();
+  if (by === 'supervisor') return engine.inv.changedByActors ? { changedBy: 'SUPERVISOR', id: SUPERVISOR_USER.id, name: SUPERVISOR_USER.name } : { changedBy: null, id: null, name: null };
   return { changedBy: 'AGENT', id: a.id, name: a.name };
 }
 
@@ -73,7 +79,7 @@ export function registerControlRoutes(router: Router, d: ControlDeps): void {
     if (a.loggedIn) return sendError(ctx, 409, 'agent is already logged in');
     const b = body(ctx);
     if (b.state !== undefined && b.state !== 'Available' && b.state !== 'Idle') return sendError(ctx, 400, 'state must be "Available" or "Idle"', 'state');
-    engine.login(a, actorOf('agent', a), randomUUID(), { available: b.state === 'Available' });
+    engine.login(a, actorOf('agent', a, engine), randomUUID(), { available: b.state === 'Available' });
     d.log(`control: ${a.email} logged in`);
     sendJson(ctx, 200, reg.view(a));
   });
@@ -86,7 +92,7 @@ export function registerControlRoutes(router: Router, d: ControlDeps): void {
     const by = parseBy(ctx, b.by);
     if (!by) return;
     contacts.drop(a);
-    engine.logout(a, actorOf(by, a), randomUUID(), typeof b.reason === 'string' ? b.reason : 'Logged out');
+    engine.logout(a, actorOf(by, a, engine), randomUUID(), typeof b.reason === 'string' ? b.reason : 'Logged out');
     d.log(`control: ${a.email} logged out by ${by}`);
     sendJson(ctx, 200, reg.view(a));
   });
@@ -101,7 +107,7 @@ export function registerControlRoutes(router: Router, d: ControlDeps): void {
     const aux = b.state === 'Idle' ? idleCodeFor(ctx, by, b.idleCodeId) : '0';
     if (aux === null) return;
     if (!a.loggedIn) return sendError(ctx, 409, 'agent is not logged in');
-    const actor = actorOf(by, a);
+    const actor = actorOf(by, a, engine);
     const reason = typeof b.reason === 'string' ? b.reason : b.state === 'Idle' ? (reg.aux(aux)?.name ?? '') : 'Available';
     if (a.contact) {
       // Only the agent can pre-select the state that follows the contact (Webex "pending idle").
@@ -150,7 +156,7 @@ export function registerControlRoutes(router: Router, d: ControlDeps): void {
     let changed = 0;
     for (const a of targets) {
       if (a.contact) continue;
-      const actor = actorOf(by, a);
+      const actor = actorOf(by, a, engine);
       if (b.state === 'LoggedIn') {
         if (!a.loggedIn) engine.login(a, actor, randomUUID(), { available: b.loginState !== 'Idle' });
         else continue;
@@ -169,7 +175,7 @@ export function registerControlRoutes(router: Router, d: ControlDeps): void {
 
   router.add('POST', '/_emulator/faults', (ctx) => {
     if (!isRecord(ctx.body)) return sendError(ctx, 400, 'body must be a JSON object', 'body');
-    const problem = d.faults.update(ctx.body);
+    const problem = d.faults.update(ctx.body, ['closeSockets']);
     if (problem) return sendError(ctx, 400, problem.message, problem.field);
     if (ctx.body.closeSockets !== undefined && typeof ctx.body.closeSockets !== 'boolean') return sendError(ctx, 400, 'closeSockets must be a boolean', 'closeSockets');
     const closed = ctx.body.closeSockets === true ? d.hub.closeAll() : 0;
@@ -180,6 +186,18 @@ export function registerControlRoutes(router: Router, d: ControlDeps): void {
   router.add('DELETE', '/_emulator/faults', (ctx) => {
     d.faults.reset();
     sendJson(ctx, 200, d.faults.settings);
+  });
+
+  router.add('POST', '/_emulator/clock', (ctx) => {
+    const ms = isRecord(ctx.body) ? ctx.body.advanceMs : undefined;
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) return sendError(ctx, 400, 'advanceMs must be a non-negative number', 'advanceMs');
+    d.clock.advance(ms);
+    sendJson(ctx, 200, { now: d.clock.now(), offsetMs: d.clock.offset() });
+  });
+
+  router.add('DELETE', '/_emulator/rate-limit', (ctx) => {
+    d.limiter.reset();
+    sendJson(ctx, 200, { perMinute: d.limiter.limit });
   });
 
   router.add('GET', '/_emulator/stats', (ctx) => {

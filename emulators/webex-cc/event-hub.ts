@@ -1,18 +1,21 @@
 /**
  * The notification WebSocket (`/v1/notification/subscription/{id}`). A subscription is created by
- * `POST /v1/notification/subscribe` and consumed by one WebSocket connection. An agent token's socket receives
- * that agent's frames; a supervisor or integration token's socket receives the frames of every agent in the org
- * (an emulator convenience standing in for the supervisor realtime feed). Each frame is serialized once and sent
- * to every matching socket.
+ * `POST /v1/notification/subscribe` and consumed by one WebSocket connection, which receives the subscribing
+ * user's own frames only. With the `orgWideSocket` invention a supervisor's or administrator's socket receives
+ * every agent's frames instead. The server sends `{"keepalive":"true"}` frames of its own; when an agent's last
+ * socket drops, `onAgentGone` lets the state engine record `agent-wss-disconnect`.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { EmulatorStats, FaultInjector } from './fault-injector.js';
+import type { FaultInjector } from '../kit/faults.js';
+import type { EmulatorStats } from './stats.js';
 
 export interface SubscriptionRequest {
   userId: string;
+  /** The subscriber is an agent (its socket is a desktop socket). */
+  isAgent: boolean;
   /** true: frames of all agents; false: only the frames of `userId`. */
   orgWide: boolean;
   keepalive: boolean;
@@ -39,24 +42,36 @@ export class EventHub {
   private readonly orgWide = new Set<Conn>();
   private readonly conns = new Set<Conn>();
   private readonly sweeper: NodeJS.Timeout;
+  private readonly keepaliveTimer: NodeJS.Timeout | null;
+  /** Called when the last socket of a logged-in agent closes for any reason other than a newer login. */
+  onAgentGone: (agentId: string) => void = () => {};
 
   constructor(
     private readonly orgId: string,
     private readonly faults: FaultInjector,
     private readonly stats: EmulatorStats,
     private readonly keepaliveTimeoutMs: number,
+    serverKeepaliveMs: number,
     private readonly log: (msg: string) => void,
   ) {
     this.sweeper = setInterval(() => this.sweep(), Math.min(1000, Math.max(50, Math.floor(keepaliveTimeoutMs / 4))));
     this.sweeper.unref();
+    this.keepaliveTimer = serverKeepaliveMs > 0 ? setInterval(() => this.sendKeepalives(), serverKeepaliveMs) : null;
+    this.keepaliveTimer?.unref();
+  }
+
+  private sendKeepalives(): void {
+    for (const c of this.conns) {
+      if (c.ws.readyState !== WebSocket.OPEN) continue;
+      c.ws.send('{"keepalive":"true"}');
+      this.stats.keepalivesSent++;
+    }
   }
 
   /** Registers a subscription; returns its id, or an error when the multi-login limit is reached. */
   subscribe(sub: SubscriptionRequest): { subscriptionId: string } | { error: string } {
-    if (sub.allowMultiLogin && !sub.force) {
-      let same = 0;
-      for (const c of this.conns) if (c.sub.userId === sub.userId && c.sub.clientType === sub.clientType) same++;
-      if (same >= MAX_MULTI_LOGIN) return { error: `more than ${MAX_MULTI_LOGIN} connections for clientType ${sub.clientType}` };
+    if (sub.allowMultiLogin && !sub.force && this.sameClient(sub).length >= MAX_MULTI_LOGIN) {
+      return { error: `more than ${MAX_MULTI_LOGIN} connections for clientType ${sub.clientType}` };
     }
     const subscriptionId = `${sub.clientType}-${randomBytes(10).toString('hex')}`;
     this.pending.set(subscriptionId, { sub, createdAt: Date.now() });
@@ -83,8 +98,16 @@ export class EventHub {
     return true;
   }
 
+  private sameClient(sub: SubscriptionRequest): Conn[] {
+    return [...this.conns].filter((c) => c.sub.userId === sub.userId && c.sub.clientType === sub.clientType);
+  }
+
   private attach(ws: WebSocket, sub: SubscriptionRequest, subscriptionId: string): void {
-    if (!sub.allowMultiLogin || sub.force) this.evictOthers(sub);
+    // Without allowMultiLogin every connection of that clientType is dropped; with it and force, one random
+    // connection is dropped once the limit is reached (OAS NotificationRequest).
+    const same = this.sameClient(sub);
+    if (!sub.allowMultiLogin) for (const c of same) this.evict(c);
+    else if (sub.force && same.length >= MAX_MULTI_LOGIN) this.evict(same[Math.floor(Math.random() * same.length)]);
     const conn: Conn = { ws, sub, subscriptionId, lastKeepalive: Date.now() };
     this.conns.add(conn);
     if (sub.orgWide) this.orgWide.add(conn);
@@ -104,24 +127,21 @@ export class EventHub {
         }
       }
     });
-    ws.on('close', () => this.detach(conn));
-    ws.on('error', () => this.detach(conn));
+    ws.on('close', () => this.detach(conn, true));
+    ws.on('error', () => this.detach(conn, true));
     ws.send(JSON.stringify({ type: 'Welcome', orgId: this.orgId, trackingId: randomUUID(), data: { agentId: sub.userId, subscriptionId } }));
     this.log(`socket open ${subscriptionId} (${sub.orgWide ? 'org-wide' : 'agent'})`);
   }
 
-  /** Without allowMultiLogin (or with force) a new login closes the user's older sockets of the same clientType. */
-  private evictOthers(sub: SubscriptionRequest): void {
-    for (const c of [...this.conns]) {
-      if (c.sub.userId !== sub.userId || c.sub.clientType !== sub.clientType) continue;
-      const frame = { type: 'AGENT_MULTI_LOGIN', orgId: this.orgId, trackingId: randomUUID(), data: { type: 'AgentMultiLoginCloseSession', agentId: sub.userId, reason: 'Multiple logins', agentSessionId: c.subscriptionId } };
-      c.ws.send(JSON.stringify(frame));
-      c.ws.close(4000, 'multi-login');
-      this.detach(c);
-    }
+  /** A newer login closes an older socket; it receives `AGENT_MULTI_LOGIN` first. */
+  private evict(c: Conn): void {
+    const frame = { type: 'AGENT_MULTI_LOGIN', orgId: this.orgId, trackingId: randomUUID(), data: { type: 'AgentMultiLoginCloseSession', agentId: c.sub.userId, reason: 'Multiple logins', agentSessionId: c.subscriptionId } };
+    c.ws.send(JSON.stringify(frame));
+    c.ws.close(4000, 'multi-login');
+    this.detach(c, false);
   }
 
-  private detach(conn: Conn): void {
+  private detach(conn: Conn, dropped: boolean): void {
     if (!this.conns.delete(conn)) return;
     this.orgWide.delete(conn);
     const set = this.byAgent.get(conn.sub.userId);
@@ -129,6 +149,7 @@ export class EventHub {
       set.delete(conn);
       if (set.size === 0) this.byAgent.delete(conn.sub.userId);
     }
+    if (dropped && conn.sub.isAgent && !this.byAgent.has(conn.sub.userId)) this.onAgentGone(conn.sub.userId);
   }
 
   private sweep(): void {
@@ -138,7 +159,7 @@ export class EventHub {
         this.stats.socketsClosedByKeepalive++;
         this.log(`socket ${c.subscriptionId} dropped: no keepalive for ${this.keepaliveTimeoutMs} ms`);
         c.ws.close(4001, 'keepalive timeout');
-        this.detach(c);
+        this.detach(c, true);
       }
     }
     for (const [id, p] of this.pending) if (now - p.createdAt > PENDING_TTL_MS) this.pending.delete(id);
@@ -186,7 +207,7 @@ export class EventHub {
     const n = this.conns.size;
     for (const c of [...this.conns]) {
       c.ws.terminate();
-      this.detach(c);
+      this.detach(c, true);
     }
     return n;
   }
@@ -197,6 +218,8 @@ export class EventHub {
 
   close(): void {
     clearInterval(this.sweeper);
+    if (this.keepaliveTimer) clearInterval(this.keepaliveTimer);
+    this.onAgentGone = () => {};
     this.closeAll();
     this.wss.close();
   }

@@ -1,10 +1,12 @@
 /**
  * Runs the Webex Contact Center emulator as its own process:
- *   tsx emulators/webex-cc/main.ts --port 0 --agents 10000 [--rona 8] [--delay 20] [--org-id <uuid>] [--logged-out] [--verbose]
- * Prints one JSON line {"url","orgId","integrationToken","supervisorToken"} on stdout once listening; log lines
- * (with --verbose) go to stderr. Exits cleanly on SIGTERM/SIGINT.
+ *   tsx emulators/webex-cc/main.ts --port 0 --identity-port 0 --agents 10000 [--rona 8] [--delay 20] [--org-id <uuid>]
+ *     [--rate-limit 300] [--token-lifetime <sec>] [--invent orgWideSocket,adminActsOnAnyAgent,…] [--logged-out] [--verbose]
+ * Prints one JSON line {"url","identityUrl","orgId","integrationToken","supervisorToken"} on stdout once
+ * listening; log lines (with --verbose) go to stderr. Exits cleanly on SIGTERM/SIGINT.
  */
 import { demoAgents, startWebexEmulator } from './index.js';
+import { parseInventions } from './options.js';
 
 function parseArgs(argv: string[]): Map<string, string> {
   const args = new Map<string, string>();
@@ -34,6 +36,10 @@ async function main(): Promise<void> {
   const agents = demoAgents(count).map((a) => (args.has('logged-out') ? { ...a, loggedIn: false } : a));
   const emulator = await startWebexEmulator({
     port: intArg(args, 'port', 0),
+    identityPort: intArg(args, 'identity-port', 0),
+    rateLimitPerMinute: intArg(args, 'rate-limit', 300),
+    accessTokenLifetimeSec: args.has('token-lifetime') ? intArg(args, 'token-lifetime', 0) : undefined,
+    inventions: parseInventions(args.get('invent') ?? ''),
     orgId: args.get('org-id'),
     agents,
     ronaTimeoutSec: intArg(args, 'rona', 8),
@@ -41,7 +47,7 @@ async function main(): Promise<void> {
     quiet: !args.has('verbose'),
   });
   process.stdout.write(
-    `${JSON.stringify({ url: emulator.url, orgId: emulator.orgId, integrationToken: emulator.integrationToken, supervisorToken: emulator.supervisorToken })}\n`,
+    `${JSON.stringify({ url: emulator.url, identityUrl: emulator.identityUrl, orgId: emulator.orgId, integrationToken: emulator.integrationToken, supervisorToken: emulator.supervisorToken })}\n`,
   );
   let closing = false;
   const shutdown = (): void => {

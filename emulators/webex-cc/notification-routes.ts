@@ -1,18 +1,13 @@
 /**
- * Event delivery setup: `POST /v1/notification/subscribe` (WebSocket URL for the caller) and webhook
- * subscriptions `/v1/subscriptions` + `/v1/event-types` (administrator/integration token only).
+ * `POST /v1/notification/subscribe` (scope `cjp:user`): a one-off WebSocket URL for the caller's own events.
+ * Body `{isKeepAliveEnabled, clientType ≤20, allowMultiLogin (default false), force}` (OAS NotificationRequest).
  */
 import type { EventHub } from './event-hub.js';
-import { type Ctx, type Router, isRecord, sendError, sendJson } from './http-kit.js';
-import { WEBHOOK_EVENT_TYPES, WebhookDispatcher } from './webhook-dispatcher.js';
+import { type Router, isRecord, sendError, sendJson } from './http-kit.js';
+import type { WebexInventions } from './options.js';
+import { SCOPES } from './token-book.js';
 
-function adminOnly(ctx: Ctx): boolean {
-  if (ctx.principal.role === 'integration') return true;
-  sendError(ctx, 403, 'requires an administrator token (cjp:config_write)');
-  return false;
-}
-
-export function registerNotificationRoutes(router: Router, hub: EventHub, webhooks: WebhookDispatcher, wsBase: () => string): void {
+export function registerNotificationRoutes(router: Router, hub: EventHub, inv: WebexInventions, wsBase: () => string): void {
   router.add('POST', '/v1/notification/subscribe', (ctx) => {
     const b = ctx.body === undefined ? {} : ctx.body;
     if (!isRecord(b)) return sendError(ctx, 400, 'body must be a JSON object', 'body');
@@ -24,9 +19,11 @@ export function registerNotificationRoutes(router: Router, hub: EventHub, webhoo
       return sendError(ctx, 400, 'clientType must be 1–20 letters, digits, "-" or "_"', 'clientType');
     }
     const p = ctx.principal;
+    if (p.role === 'service-app') return sendError(ctx, 403, 'notifications are delivered to a user; a service app has none');
     const result = hub.subscribe({
       userId: p.id,
-      orgWide: p.role !== 'agent',
+      isAgent: p.role === 'agent',
+      orgWide: inv.orgWideSocket === true && p.role !== 'agent',
       keepalive: isKeepAliveEnabled === true,
       clientType: (clientType as string | undefined) ?? 'DefaultClient',
       allowMultiLogin: allowMultiLogin === true,
@@ -34,35 +31,5 @@ export function registerNotificationRoutes(router: Router, hub: EventHub, webhoo
     });
     if ('error' in result) return sendError(ctx, 409, result.error, 'allowMultiLogin');
     sendJson(ctx, 200, { webSocketUrl: `${wsBase()}/v1/notification/subscription/${result.subscriptionId}`, subscriptionId: result.subscriptionId });
-  });
-
-  router.add('GET', '/v1/event-types', (ctx) => {
-    sendJson(ctx, 200, { data: WEBHOOK_EVENT_TYPES.map((t) => ({ ...t })) });
-  });
-
-  router.add('POST', '/v1/subscriptions', (ctx) => {
-    if (!adminOnly(ctx)) return;
-    if (!isRecord(ctx.body)) return sendError(ctx, 400, 'body must be a JSON object', 'body');
-    const created = webhooks.create(ctx.body, ctx.principal.id);
-    if ('field' in created) return sendError(ctx, 400, created.message, created.field);
-    sendJson(ctx, 201, WebhookDispatcher.view(created));
-  });
-
-  router.add('GET', '/v1/subscriptions', (ctx) => {
-    if (!adminOnly(ctx)) return;
-    sendJson(ctx, 200, { data: webhooks.list().map(WebhookDispatcher.view) });
-  });
-
-  router.add('GET', '/v1/subscriptions/:id', (ctx) => {
-    if (!adminOnly(ctx)) return;
-    const sub = webhooks.get(ctx.params.id);
-    if (!sub) return sendError(ctx, 404, `subscription ${ctx.params.id} not found`, 'id');
-    sendJson(ctx, 200, WebhookDispatcher.view(sub));
-  });
-
-  router.add('DELETE', '/v1/subscriptions/:id', (ctx) => {
-    if (!adminOnly(ctx)) return;
-    if (!webhooks.delete(ctx.params.id)) return sendError(ctx, 404, `subscription ${ctx.params.id} not found`, 'id');
-    sendJson(ctx, 204, undefined);
-  });
+  }, { scope: SCOPES.user });
 }

@@ -74,7 +74,8 @@ export const IDLE_CODE_NAMES = [
 ] as const;
 export const DEFAULT_IDLE_CODE_NAME = 'Break';
 export const INACTIVE_IDLE_CODE_NAME = 'Legacy Huddle';
-export const SYSTEM_IDLE_CODE_NAMES = ['RONA', 'Channel Failure', 'Invalid Number'] as const;
+/** System idle codes by their real names (cc-store ERROR_TRIGGERING_IDLE_CODES). */
+export const SYSTEM_IDLE_CODE_NAMES = ['RONA', 'Channel_Failure', 'Invalid_Number', 'Agent_Busy', 'Agent_Declined', 'Agent_Unavailable'] as const;
 export const WRAP_UP_CODE_NAMES = ['Resolved', 'Follow-up Required'] as const;
 
 export function buildAuxCodes(orgId: string): AuxCode[] {
@@ -103,10 +104,11 @@ export function buildAuxCodes(orgId: string): AuxCode[] {
   };
   for (const name of IDLE_CODE_NAMES) add(name, 'IDLE_CODE', { defaultCode: name === DEFAULT_IDLE_CODE_NAME });
   add(INACTIVE_IDLE_CODE_NAME, 'IDLE_CODE', { active: false, description: 'Retired code kept for reporting' });
-  for (const name of SYSTEM_IDLE_CODE_NAMES) {
-    add(name, 'IDLE_CODE', { isSystemCode: true, systemDefault: true, burnoutInclusion: 'EXCLUDED', description: 'System-assigned' });
-  }
+  const system = (name: string): void => add(name, 'IDLE_CODE', { isSystemCode: true, systemDefault: true, burnoutInclusion: 'EXCLUDED', description: 'System-assigned' });
+  // The first three keep the ids they had before the other three were added after the wrap-up codes.
+  SYSTEM_IDLE_CODE_NAMES.slice(0, 3).forEach(system);
   WRAP_UP_CODE_NAMES.forEach((name, i) => add(name, 'WRAP_UP_CODE', { defaultCode: i === 0 }));
+  SYSTEM_IDLE_CODE_NAMES.slice(3).forEach(system);
   return codes;
 }
 

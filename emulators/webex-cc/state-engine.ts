@@ -1,14 +1,17 @@
 /**
  * Every agent-state mutation of the emulator: it updates the registry, records the activity period, and
  * publishes the WebSocket frame and the webhook event. REST handlers, contacts and the control surface all
- * come through here, so a change looks the same whoever makes it — only `changedBy` differs.
+ * come through here, so a change looks the same whoever makes it — only the attribution differs.
+ * Frame shapes follow Cisco's SDK types (`services/agent/types.ts`, `services/task/types.ts`).
  */
 import { randomUUID } from 'node:crypto';
+import type { EmulatorClock } from '../kit/clock.js';
 import { AVAILABLE_AUX, type Actor, type AgentRec, type AgentRegistry, type Period } from './agent-registry.js';
 import type { EventHub } from './event-hub.js';
-import type { EmulatorStats } from './fault-injector.js';
+import type { WebexInventions } from './options.js';
 import { SITE_ID } from './seed-data.js';
-import type { WebhookDispatcher } from './webhook-dispatcher.js';
+import type { EmulatorStats } from './stats.js';
+import type { WebhookDispatcher, WebhookEventType } from './webhook-dispatcher.js';
 
 /**
  * `reasonCode`s of asynchronous failures. Only 33 (bad state-change payload) is reported by a public source;
@@ -21,7 +24,9 @@ export const FAILURE = {
   alreadyLoggedIn: 35,
 } as const;
 
-export const SYSTEM_ACTOR: Actor = { changedBy: 'SYSTEM', id: 'SYSTEM', name: 'System' };
+/** The reason the server records when an agent's desktop socket drops (SDK cc.ts silentRelogin). */
+export const WSS_DISCONNECT_REASON = 'agent-wss-disconnect';
+const NO_ACTOR: Actor = { changedBy: null, id: null, name: null };
 
 export class StateEngine {
   constructor(
@@ -29,29 +34,36 @@ export class StateEngine {
     private readonly hub: EventHub,
     private readonly webhooks: WebhookDispatcher,
     private readonly stats: EmulatorStats,
+    readonly clock: EmulatorClock,
+    readonly inv: WebexInventions,
   ) {}
+
+  /** Changes the system makes (RONA, socket drops): attributed only with the `changedByActors` invention. */
+  systemActor(): Actor {
+    return this.inv.changedByActors ? { changedBy: 'SYSTEM', id: 'SYSTEM', name: 'System' } : NO_ACTOR;
+  }
 
   /** Semantic checks of a state change at the moment it is applied; null when it may proceed. */
   checkStateChange(a: AgentRec, state: 'Available' | 'Idle', auxCodeId: string): { reasonCode: number; reason: string } | null {
-    if (!a.loggedIn) return { reasonCode: FAILURE.notLoggedIn, reason: 'Agent is not logged in' };
-    if (a.contact) return { reasonCode: FAILURE.onContact, reason: `Agent is handling a contact (${this.reg.activityState(a)})` };
+    if (!a.loggedIn) return { reasonCode: FAILURE.notLoggedIn, reason: 'AGENT_NOT_LOGGED_IN' };
+    if (a.contact) return { reasonCode: FAILURE.onContact, reason: 'AGENT_HAS_ACTIVE_CONTACT' };
     if (state === 'Available') return null;
     const code = this.reg.aux(auxCodeId);
-    if (!code) return { reasonCode: FAILURE.invalidAuxCode, reason: `Invalid auxCodeId ${auxCodeId}` };
-    if (code.workTypeCode !== 'IDLE_CODE') return { reasonCode: FAILURE.invalidAuxCode, reason: `Aux code ${code.name} is a wrap-up code` };
-    if (code.isSystemCode) return { reasonCode: FAILURE.invalidAuxCode, reason: `Idle code ${code.name} is a system code and cannot be selected` };
-    if (!code.active) return { reasonCode: FAILURE.invalidAuxCode, reason: `Idle code ${code.name} is inactive` };
+    if (!code || code.workTypeCode !== 'IDLE_CODE' || code.isSystemCode || !code.active) return { reasonCode: FAILURE.invalidAuxCode, reason: 'INVALID_AUX_CODE' };
     return null;
   }
 
-  /** Applies a state change without publishing; used when a caller must order frames itself. */
+  /**
+   * Applies a state change without publishing. The state timestamp moves only when Available/Idle changes; the
+   * idle-code timestamp only when the aux code changes (an Idle→Idle code switch keeps the state timestamp).
+   */
   apply(a: AgentRec, state: 'Available' | 'Idle', auxCodeId: string, reason: string, actor: Actor): Period {
-    const now = Date.now();
+    const now = this.clock.now();
     const aux = state === 'Available' ? AVAILABLE_AUX : auxCodeId;
     if (aux !== (a.subStatus === 'Available' ? AVAILABLE_AUX : a.auxCodeId)) a.lastIdleCodeChangeTs = now;
+    if (state !== a.subStatus || this.inv.codeSwitchMovesStateTime) a.lastStateChangeTs = now;
     a.subStatus = state;
     a.auxCodeId = aux;
-    a.lastStateChangeTs = now;
     a.reason = reason;
     a.changedBy = actor.changedBy;
     a.changedById = actor.id;
@@ -89,9 +101,30 @@ export class StateEngine {
     });
   }
 
+  /** `channelsMap`: the agent's interactions per channel (SDK `StationLoginSuccess`, `ReloginSuccess`). */
+  private sessionFields(a: AgentRec, deviceType: string, dn: string): Record<string, unknown> {
+    const ids = a.contact ? [a.contact.interactionId] : [];
+    const channel = a.contact?.mediaType ?? 'telephony';
+    const channelsMap: Record<string, string[]> = { chat: [], email: [], social: [], telephony: [] };
+    channelsMap[channel] = ids;
+    return {
+      teamId: a.teamId,
+      siteId: SITE_ID,
+      roles: ['agent'],
+      deviceType,
+      dn,
+      dialNumber: dn,
+      isExtension: deviceType === 'EXTENSION',
+      profileType: 'BLENDED',
+      mmProfile: { chat: 0, email: 0, social: 0, telephony: 1 },
+      channelsMap,
+      interactionIds: ids,
+    };
+  }
+
   /** Logs the agent in; agents land in Idle with the default idle code unless `available` is asked for. */
   login(a: AgentRec, actor: Actor, trackingId: string, opts: { available?: boolean; dialNumber?: string; deviceType?: string; teamId?: string } = {}): void {
-    const now = Date.now();
+    const now = this.clock.now();
     a.loggedIn = true;
     a.sessionId = randomUUID();
     if (opts.teamId && this.reg.team(opts.teamId)) a.teamId = opts.teamId;
@@ -104,30 +137,21 @@ export class StateEngine {
     a.changedById = actor.id;
     a.changedByName = actor.name;
     a.pendingIdle = null;
+    a.deviceType = opts.deviceType ?? 'BROWSER';
+    a.dn = opts.dialNumber ?? `webrtc-${a.id}`;
     const period = this.reg.openPeriod(a, now, 1);
     this.hub.publish(a.id, {
       type: 'StationLogin',
       orgId: this.reg.orgId,
       trackingId,
-      data: {
-        type: 'AgentStationLoginSuccess',
-        eventType: 'AgentDesktopMessage',
-        trackingId,
-        ...this.reg.stateFields(a),
-        teamId: a.teamId,
-        siteId: SITE_ID,
-        roles: ['agent'],
-        deviceType: opts.deviceType ?? 'BROWSER',
-        dn: opts.dialNumber ?? `webrtc-${a.id}`,
-        profileType: 'BLENDED',
-      },
+      data: { type: 'AgentStationLoginSuccess', eventType: 'AgentDesktopMessage', trackingId, ...this.reg.stateFields(a), ...this.sessionFields(a, a.deviceType, a.dn) },
     });
     this.webhooks.emit('agent:login', () => this.webhookData(a, period));
     this.webhookStateChange(a, period);
   }
 
   logout(a: AgentRec, actor: Actor, trackingId: string, logoutReason: string): void {
-    const now = Date.now();
+    const now = this.clock.now();
     const sessionId = a.sessionId;
     a.loggedIn = false;
     a.pendingIdle = null;
@@ -151,12 +175,9 @@ export class StateEngine {
         orgId: this.reg.orgId,
         status: 'LoggedOut',
         subStatus: 'LoggedOut',
-        loggedOutBy: actor.changedBy,
-        logoutReason,
-        changedBy: actor.changedBy,
-        changedById: actor.id,
-        changedByName: actor.name,
-        lastStateChangeTimestamp: now,
+        roles: ['agent'],
+        ...(actor.changedBy ? { loggedOutBy: actor.changedBy } : {}),
+        ...(this.inv.changedByActors ? { logoutReason, changedBy: actor.changedBy, changedById: actor.id, changedByName: actor.name, lastStateChangeTimestamp: now } : {}),
       },
     });
     this.webhooks.emit('agent:logout', () => this.webhookData(a, period, sessionId));
@@ -165,25 +186,23 @@ export class StateEngine {
 
   /** `AgentReloginSuccess`: a snapshot of the agent's session, as after a desktop reload. */
   reload(a: AgentRec, trackingId: string): void {
-    const c = a.contact;
     this.hub.publish(a.id, {
       type: 'AgentReloginSuccess',
       orgId: this.reg.orgId,
       trackingId,
-      data: {
-        type: 'AgentReloginSuccess',
-        eventType: 'AgentDesktopMessage',
-        trackingId,
-        ...this.reg.stateFields(a),
-        teamId: a.teamId,
-        siteId: SITE_ID,
-        roles: ['agent'],
-        deviceType: 'BROWSER',
-        dn: `webrtc-${a.id}`,
-        currentState: this.reg.activityState(a),
-        interactionIds: c ? [c.interactionId] : [],
-      },
+      data: { type: 'AgentReloginSuccess', eventType: 'AgentDesktopMessage', trackingId, ...this.reg.stateFields(a), ...this.sessionFields(a, a.deviceType, a.dn) },
     });
+  }
+
+  /**
+   * The agent's last desktop socket dropped: the server records `agent-wss-disconnect` and takes the agent out
+   * of Available (the SDK asks for Available again when it reads that reason after a reload). Which idle code
+   * the real service uses is not public; the emulator keeps the current one, or the default when Available.
+   */
+  socketDropped(a: AgentRec): void {
+    if (!a.loggedIn || a.contact) return;
+    const code = a.subStatus === 'Idle' ? a.auxCodeId : this.reg.defaultIdleCode().id;
+    this.setState(a, 'Idle', code, WSS_DISCONNECT_REASON, this.systemActor(), randomUUID());
   }
 
   failLogin(a: AgentRec, trackingId: string, type: 'StationLogin' | 'Logout' | 'AgentReloginSuccess', failure: { reasonCode: number; reason: string }): void {
@@ -192,15 +211,19 @@ export class StateEngine {
     this.hub.publish(a.id, { type: outer, orgId: this.reg.orgId, trackingId, data: { type: inner, eventType: 'AgentDesktopMessage', agentId: a.id, trackingId, orgId: this.reg.orgId, ...failure } });
   }
 
-  /** Publishes a contact frame (`RoutingMessage` outer type, event name in `data.type`). */
+  /**
+   * Publishes a contact frame (`RoutingMessage` outer type, event name in `data.type`, SDK `TaskData` shape with
+   * `eventTime`). Agent-state fields ride along only with the `legacyContactFrames` invention.
+   */
   publishContact(a: AgentRec, eventName: string, data: Record<string, unknown>): void {
     if (!this.hub.hasListeners(a.id)) return;
     const trackingId = randomUUID();
+    const legacy = this.inv.legacyContactFrames ? { ...this.reg.stateFields(a), currentState: this.reg.activityState(a) } : {};
     this.hub.publish(a.id, {
       type: 'RoutingMessage',
       orgId: this.reg.orgId,
       trackingId,
-      data: { type: eventName, eventType: 'RoutingMessage', trackingId, ...this.reg.stateFields(a), currentState: this.reg.activityState(a), ...data },
+      data: { ...legacy, type: eventName, eventType: 'RoutingMessage', trackingId, agentId: a.id, orgId: this.reg.orgId, eventTime: this.clock.now(), ...data },
     });
   }
 
@@ -208,20 +231,27 @@ export class StateEngine {
     this.webhooks.emit('agent:state_change', () => this.webhookData(a, period, sessionId));
   }
 
+  /** `task:*` webhooks: the sparse shape of Cisco's mock (taskId, origin, destination, queueId, channelType). */
+  webhookTask(type: Extract<WebhookEventType, `task:${string}`>, a: AgentRec, taskId: string, channelType: string): void {
+    this.webhooks.emit(type, () => ({ taskId, agentId: a.id, teamId: a.teamId, channelType, origin: '', destination: '', queueId: '', createdTime: this.clock.now() }));
+  }
+
+  /**
+   * `agent:*` webhook data. The payload is not public: by default the fields of Cisco's mock (agentId,
+   * createdTime, currentState, destination, origin, queueId, taskId, teamId); `richWebhooks` adds more.
+   */
   private webhookData(a: AgentRec, p: Period, sessionId?: string): Record<string, unknown> {
+    const sparse = { agentId: a.id, createdTime: p.start, currentState: p.state, destination: '', origin: '', queueId: '', taskId: p.taskId, teamId: a.teamId };
+    if (!this.inv.richWebhooks) return sparse;
     return {
-      agentId: a.id,
+      ...sparse,
       agentSessionId: sessionId ?? a.sessionId,
-      currentState: p.state,
       idleCode: p.idleCode,
       idleCodeName: p.idleCode ? (this.reg.aux(p.idleCode)?.name ?? '') : '',
-      teamId: a.teamId,
-      taskId: p.taskId,
       channelType: 'telephony',
       reason: p.reason,
       changedBy: p.changedBy,
       changedById: p.changedById,
-      createdTime: p.start,
     };
   }
 }

@@ -1,21 +1,25 @@
 /**
- * Webhook subscriptions (`/v1/subscriptions`) and at-least-once delivery of CloudEvents-like agent events.
- * Each POST is signed with `X-Webex-Signature` = hex HMAC-SHA256(secret, raw body). Failed deliveries are
- * retried; injected faults drop, duplicate or delay deliveries so receivers must dedupe by `id` and tolerate
- * reordering, as Cisco warns they must.
- *
- * The real service only accepts https destinations on port 443; the emulator instead accepts loopback
- * destinations only (http or https), because nothing may leave the machine.
+ * Webhook subscriptions and their delivery. Each event is POSTed to every active subscription that wants it, in
+ * a CloudEvents-style envelope `{id, specversion, type, source, time, datacontenttype, orgid, data}` signed with
+ * `X-Webex-Signature` = hex HMAC-SHA256(secret, raw body). Delivery is at least once: failed POSTs are retried,
+ * and injected faults drop, duplicate or delay deliveries, as the webhook guide warns receivers to expect.
+ * Validation of subscriptions lives in subscription-routes.ts.
  */
 import { createHmac, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import type { EmulatorStats, FaultInjector } from './fault-injector.js';
+import type { EmulatorClock } from '../kit/clock.js';
+import type { FaultInjector } from '../kit/faults.js';
+import type { EmulatorStats } from './stats.js';
 
+/** The event catalog the emulator knows (agent and task resources of the event reference). */
 export const WEBHOOK_EVENT_TYPES = [
-  { name: 'agent:login', resource: 'agent', action: 'login' },
-  { name: 'agent:logout', resource: 'agent', action: 'logout' },
-  { name: 'agent:state_change', resource: 'agent', action: 'state_change' },
+  { name: 'agent:login', resource: 'agent', description: 'An Agent has logged in.' },
+  { name: 'agent:logout', resource: 'agent', description: 'An Agent has logged out.' },
+  { name: 'agent:state_change', resource: 'agent', description: 'An Agent’s state has changed.' },
+  { name: 'task:new', resource: 'task', description: 'A new task was created.' },
+  { name: 'task:connected', resource: 'task', description: 'A task was connected to an agent.' },
+  { name: 'task:ended', resource: 'task', description: 'A task has ended.' },
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number]['name'];
 
@@ -33,8 +37,9 @@ export interface WebhookSubscription {
   secret: string;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 const RETRY_DELAYS_MS = [200, 1000];
+/** Nothing leaves the machine: a destination elsewhere is accepted by the API but never contacted. */
+export const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 export class WebhookDispatcher {
   private readonly subs = new Map<string, WebhookSubscription>();
@@ -43,47 +48,21 @@ export class WebhookDispatcher {
   private closed = false;
 
   constructor(
-    private readonly orgId: string,
+    readonly orgId: string,
     private readonly faults: FaultInjector,
     private readonly stats: EmulatorStats,
+    private readonly clock: EmulatorClock,
   ) {}
 
-  /** Validates and stores a subscription; returns it, or `{field, message}` naming the bad field. */
-  create(body: Record<string, unknown>, createdBy: string): WebhookSubscription | { field: string; message: string } {
-    const { name, description, eventTypes, destinationUrl, secret } = body;
-    if (typeof name !== 'string' || name.length === 0 || name.length > 64) return { field: 'name', message: 'name is required (1–64 characters)' };
-    if (description !== undefined && typeof description !== 'string') return { field: 'description', message: 'description must be a string' };
-    const known = new Set<string>(WEBHOOK_EVENT_TYPES.map((t) => t.name));
-    if (!Array.isArray(eventTypes) || eventTypes.length === 0 || !eventTypes.every((t) => typeof t === 'string' && known.has(t))) {
-      return { field: 'eventTypes', message: `eventTypes must be a non-empty array of ${[...known].join(', ')}` };
-    }
-    if (typeof destinationUrl !== 'string') return { field: 'destinationUrl', message: 'destinationUrl is required' };
-    let url: URL;
-    try {
-      url = new URL(destinationUrl);
-    } catch {
-      return { field: 'destinationUrl', message: 'destinationUrl must be an absolute URL' };
-    }
-    if (url.search) return { field: 'destinationUrl', message: 'destinationUrl must not have a query' };
-    if (!['http:', 'https:'].includes(url.protocol) || !LOOPBACK.has(url.hostname)) {
-      return { field: 'destinationUrl', message: 'the emulator only delivers to loopback destinations (http(s)://127.0.0.1)' };
-    }
-    if (secret !== undefined && (typeof secret !== 'string' || secret.length === 0)) return { field: 'secret', message: 'secret must be a non-empty string' };
-    const now = Date.now();
-    const sub: WebhookSubscription = {
-      id: randomUUID(),
-      name,
-      description: typeof description === 'string' ? description : '',
-      eventTypes: eventTypes as WebhookEventType[],
-      destinationUrl,
-      status: 'active',
-      orgId: this.orgId,
-      createdBy,
-      createdTime: now,
-      lastUpdatedTime: now,
-      secret: typeof secret === 'string' ? secret : '',
-    };
+  add(fields: Omit<WebhookSubscription, 'id' | 'orgId' | 'createdTime' | 'lastUpdatedTime'>): WebhookSubscription {
+    const now = this.clock.now();
+    const sub: WebhookSubscription = { ...fields, id: randomUUID(), orgId: this.orgId, createdTime: now, lastUpdatedTime: now };
     this.subs.set(sub.id, sub);
+    return sub;
+  }
+
+  update(sub: WebhookSubscription, fields: Partial<WebhookSubscription>): WebhookSubscription {
+    Object.assign(sub, fields, { lastUpdatedTime: this.clock.now() });
     return sub;
   }
 
@@ -105,6 +84,13 @@ export class WebhookDispatcher {
     return rest;
   }
 
+  /** True when some active subscription wants this event type (callers skip building payloads otherwise). */
+  wants(type: WebhookEventType): boolean {
+    if (this.closed) return false;
+    for (const sub of this.subs.values()) if (sub.status === 'active' && sub.eventTypes.includes(type)) return true;
+    return false;
+  }
+
   /** Emits one event to every subscription that wants it; `data` is only built when someone listens. */
   emit(type: WebhookEventType, data: () => Record<string, unknown>): void {
     if (this.subs.size === 0 || this.closed) return;
@@ -113,12 +99,12 @@ export class WebhookDispatcher {
       if (sub.status !== 'active' || !sub.eventTypes.includes(type)) continue;
       body ??= JSON.stringify({
         id: randomUUID(),
-        specVersion: '1.0',
+        specversion: '1.0',
         type,
         source: 'wxcc',
-        time: new Date().toISOString(),
-        orgId: this.orgId,
-        dataContentType: 'application/json',
+        time: new Date(this.clock.now()).toISOString(),
+        datacontenttype: 'application/json',
+        orgid: this.orgId,
         data: data(),
       });
       this.schedule(sub, body);
@@ -144,8 +130,12 @@ export class WebhookDispatcher {
   }
 
   private deliver(sub: WebhookSubscription, body: string, attempt: number): void {
-    if (this.closed) return;
+    if (this.closed || !this.subs.has(sub.id)) return;
     const url = new URL(sub.destinationUrl);
+    if (!LOOPBACK_HOSTS.has(url.hostname)) {
+      this.stats.webhooksFailed++;
+      return;
+    }
     const signature = createHmac('sha256', sub.secret).update(body).digest('hex');
     const lib = url.protocol === 'https:' ? https : http;
     const req = lib.request(

@@ -80,7 +80,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     }
     log(`graph emulator ${g.info.url} with ${teamsIdByEmail.size} users`);
 
-    const w = await spawnJsonLine<WebexInfo>('emulators/webex-cc/main.ts', ['--port', '0', '--agents', String(o.agents)]);
+    const w = await spawnJsonLine<WebexInfo>('emulators/webex-cc/main.ts', ['--port', '0', '--agents', String(o.agents), '--rate-limit', '0', '--invent', 'orgWideSocket,adminActsOnAnyAgent,peopleOnCcHost,changedByActors,echoTrackingId,legacyContactFrames,activitiesOverlap,codeSwitchMovesStateTime']);
     children.push(w.child);
     log(`webex cc emulator ${w.info.url} with ${o.agents} agents`);
 

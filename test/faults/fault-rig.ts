@@ -58,7 +58,8 @@ export const TEAMS_CALL_CODE = buildAuxCodes('c0a7c0de-0000-4000-8000-00000000c0
 export async function startRig(o: RigOptions = {}): Promise<Rig> {
   const n = o.agents ?? 4;
   const graph = await startGraphEmulator({ quiet: true, users: demoUsers(12), ...(o.tokenLifetimeSec ? { tokenLifetimeSec: o.tokenLifetimeSec } : {}) });
-  const webex = await startWebexEmulator({ quiet: true, agents: demoAgents(8), stateChangeDelayMs: 5 });
+  // Undocumented emulator conveniences the connector still relies on (emulators/webex-cc/README.md, "not documented behaviour").
+  const webex = await startWebexEmulator({ quiet: true, agents: demoAgents(8), stateChangeDelayMs: 5, inventions: { orgWideSocket: true, adminActsOnAnyAgent: true, peopleOnCcHost: true, changedByActors: true, echoTrackingId: true, legacyContactFrames: true, activitiesOverlap: true, codeSwitchMovesStateTime: true }, rateLimitPerMinute: 0 });
   const dir = mkdtempSync(join(tmpdir(), 'tpc-fault-'));
   const dbPath = o.dbPath ?? join(dir, 'connector.db');
   const graphCtl = graphControl(graph.url, graph.caCertPem);
@@ -148,7 +149,7 @@ export async function startRig(o: RigOptions = {}): Promise<Rig> {
         async () => {
           const list = (await http('GET', `${webex.url}/_emulator/agents`)).body as { id: string; currentState: string; auxCodeId: string }[];
           const byId = new Map(list.map((a) => [a.id, a]));
-          last = agentIds.map((id) => { const m = connector?.services.registry.agents.get(id); return { cc: byId.get(id)?.currentState, connector: m?.cc, presence: m?.presence, due: m?.releaseDueAt, inFlight: m?.inFlight, last: connector?.services.registry.lastDecision.get(id) }; });
+          last = agentIds.map((id) => { const m = connector?.services.registry.agents.get(id); return { cc: byId.get(id)?.currentState, connector: m?.cc, presence: m?.presence, due: m?.releaseDueAt, inFlight: m?.inFlight, last: connector?.services.registry.lastDecision(id) }; });
           const known = connector?.services.registry.agents;
           return agentIds.every((id, i) => {
             const a = byId.get(id)!;

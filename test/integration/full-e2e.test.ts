@@ -59,7 +59,8 @@ const stateOf = async (id: string): Promise<string> => {
 
 beforeAll(async () => {
   graph = await startGraphEmulator({ quiet: true });
-  wx = await startWebexEmulator({ quiet: true, stateChangeDelayMs: 5 });
+  // Undocumented emulator conveniences the connector still relies on (emulators/webex-cc/README.md, "not documented behaviour").
+  wx = await startWebexEmulator({ quiet: true, stateChangeDelayMs: 5, inventions: { orgWideSocket: true, adminActsOnAnyAgent: true, peopleOnCcHost: true, changedByActors: true, echoTrackingId: true, legacyContactFrames: true, activitiesOverlap: true, codeSwitchMovesStateTime: true }, rateLimitPerMinute: 0 });
   const dbPath = join(mkdtempSync(join(tmpdir(), 'tpc-full-')), 'c.db');
   const config = loadConfig(
     {},

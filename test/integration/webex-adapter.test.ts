@@ -32,7 +32,8 @@ const code = (name: string) => emu.idleCodes().find((c) => c.name === name)!.id;
 const agent = (n: number) => emu.agents()[n]!.id;
 
 beforeAll(async () => {
-  emu = await startWebexEmulator({ quiet: true, stateChangeDelayMs: 5 });
+  // Undocumented emulator conveniences the connector still relies on (emulators/webex-cc/README.md, "not documented behaviour").
+  emu = await startWebexEmulator({ quiet: true, stateChangeDelayMs: 5, inventions: { orgWideSocket: true, adminActsOnAnyAgent: true, peopleOnCcHost: true, changedByActors: true, echoTrackingId: true, legacyContactFrames: true, activitiesOverlap: true, codeSwitchMovesStateTime: true }, rateLimitPerMinute: 0 });
   adapter = createWebexAdapter({ baseUrl: emu.url, orgId: emu.orgId, accessToken: emu.integrationToken, events: 'websocket', http: { baseDelayMs: 10, maxDelayMs: 50 } });
   await adapter.start((batch) => events.push(...batch));
 });

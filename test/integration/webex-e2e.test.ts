@@ -69,7 +69,8 @@ const stateOf = async (id: string): Promise<string> => {
 const expectState = (id: string, want: string, timeoutMs?: number) => until(`${id} → ${want}`, async () => (await stateOf(id)) === want, timeoutMs);
 
 beforeAll(async () => {
-  wx = await startWebexEmulator({ quiet: true, stateChangeDelayMs: 5 });
+  // Undocumented emulator conveniences the connector still relies on (emulators/webex-cc/README.md, "not documented behaviour").
+  wx = await startWebexEmulator({ quiet: true, stateChangeDelayMs: 5, inventions: { orgWideSocket: true, adminActsOnAnyAgent: true, peopleOnCcHost: true, changedByActors: true, echoTrackingId: true, legacyContactFrames: true, activitiesOverlap: true, codeSwitchMovesStateTime: true }, rateLimitPerMinute: 0 });
   agents = wx.agents();
   codes = new Map(wx.idleCodes().map((c) => [c.name, c.id]));
   presence = new FakePresenceSource(() => Date.now());

@@ -30,7 +30,8 @@ const streamStatuses = () => events.filter((e) => e.kind === 'stream').map((e) =
 
 beforeAll(async () => {
   // A short keepalive timeout on the emulator proves the client's keepalive keeps the socket open.
-  emu = await startWebexEmulator({ quiet: true, stateChangeDelayMs: 5, keepaliveTimeoutMs: 600 });
+  // Undocumented emulator conveniences the connector still relies on (emulators/webex-cc/README.md, "not documented behaviour").
+  emu = await startWebexEmulator({ quiet: true, stateChangeDelayMs: 5, keepaliveTimeoutMs: 600, inventions: { orgWideSocket: true, adminActsOnAnyAgent: true, peopleOnCcHost: true, changedByActors: true, echoTrackingId: true, legacyContactFrames: true, activitiesOverlap: true, codeSwitchMovesStateTime: true }, rateLimitPerMinute: 0 });
   adapter = createWebexAdapter({
     baseUrl: emu.url,
     orgId: emu.orgId,

@@ -35,7 +35,8 @@ const post = (body: string, signature?: string) =>
   fetch(hookUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...(signature ? { 'x-webex-signature': signature } : {}) }, body });
 
 beforeAll(async () => {
-  emu = await startWebexEmulator({ quiet: true, stateChangeDelayMs: 5 });
+  // Undocumented emulator conveniences the connector still relies on (emulators/webex-cc/README.md, "not documented behaviour").
+  emu = await startWebexEmulator({ quiet: true, stateChangeDelayMs: 5, inventions: { adminActsOnAnyAgent: true, peopleOnCcHost: true, richWebhooks: true, loopbackWebhooks: true, shortWebhookSecret: true, changedByActors: true, echoTrackingId: true, activitiesOverlap: true, codeSwitchMovesStateTime: true }, rateLimitPerMinute: 0 });
   const app = express();
   server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
