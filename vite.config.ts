@@ -14,6 +14,7 @@ export default defineConfig({
         'presence-agent-widget': 'widget/presence-agent-widget.ts',
         'presence-mapping-editor': 'widget/presence-mapping-editor.ts',
         'presence-connector-admin': 'widget/presence-connector-admin.ts',
+        'presence-supervisor-console': 'widget/presence-supervisor-console.ts',
       },
       formats: ['es'],
     },

@@ -6,7 +6,7 @@
  */
 export const SANDBOX_SCRIPT = String.raw`
 const params = new URLSearchParams(location.search);
-const view = ['agent', 'supervisor', 'admin'].includes(params.get('view')) ? params.get('view') : null;
+const view = ['agent', 'supervisor', 'admin', 'console'].includes(params.get('view')) ? params.get('view') : null;
 const $ = (id) => document.getElementById(id);
 const info = await (await fetch('/sandbox/info')).json();
 const state = { last: null, pending: 0 };
@@ -18,13 +18,13 @@ const current = () => info.agents.find((a) => a.id === select.value);
 
 if (view) {
   for (const s of document.querySelectorAll('main > section')) {
-    s.hidden = !(s.dataset.area === view || (view === 'agent' && s.dataset.area === 'controls'));
+    s.hidden = !(s.dataset.area === view || ((view === 'agent' || view === 'console') && s.dataset.area === 'controls'));
   }
-  if (view !== 'agent') $('agent-picker').hidden = true;
+  if (view !== 'agent' && view !== 'console') $('agent-picker').hidden = true;
   document.title = 'Teams Presence Connector — ' + view;
 }
-const wanted = view ? [view] : ['agent', 'supervisor', 'admin'];
-const bundles = { agent: 'presence-agent-widget', supervisor: 'presence-mapping-editor', admin: 'presence-connector-admin' };
+const wanted = view ? [view] : ['agent', 'supervisor', 'admin', 'console'];
+const bundles = { agent: 'presence-agent-widget', supervisor: 'presence-mapping-editor', admin: 'presence-connector-admin', console: 'presence-supervisor-console' };
 await Promise.all(wanted.map((w) => import('/widget/' + bundles[w] + '.js')));
 
 function mount(slot, tag, attrs) {
@@ -57,6 +57,7 @@ if (wanted.includes('agent')) {
 }
 if (wanted.includes('supervisor')) mount('supervisor-slot', 'presence-mapping-editor', { token: info.supervisorKey });
 if (wanted.includes('admin')) mount('admin-slot', 'presence-connector-admin', { token: info.adminKey });
+if (wanted.includes('console')) mount('console-slot', 'presence-supervisor-console', { token: info.supervisorKey });
 
 function errorText(body) {
   const e = body && body.error;
@@ -140,7 +141,7 @@ for (const b of document.querySelectorAll('button[data-action]')) {
   });
 }
 
-if (wanted.includes('agent')) {
+if (wanted.includes('agent') || wanted.includes('console')) {
   const codes = await fetch('/api/idle-codes', { headers: { authorization: 'Bearer ' + info.supervisorKey } }).then((r) => r.json()).catch(() => []);
   const pick = $('idle-code');
   for (const c of Array.isArray(codes) ? codes : []) if (c.active && !c.isSystem) pick.add(new Option(c.name, c.id));

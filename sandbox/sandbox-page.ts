@@ -81,6 +81,7 @@ export function sandboxPage(): string {
   </section>
   <section class="wide" data-area="supervisor"><h2>Supervisor: mapping editor</h2><div id="supervisor-slot"></div></section>
   <section class="wide" data-area="admin"><h2>Administrator: connector</h2><div id="admin-slot"></div></section>
+  <section class="wide" data-area="console"><h2>Supervisor: console</h2><div id="console-slot"></div></section>
 </main>
 <script type="module">${SANDBOX_SCRIPT}</script>
 </body>

@@ -135,6 +135,7 @@ export async function startSandbox(base: Config, logger: Logger): Promise<Sandbo
           `  Agent widget:      ${u}/?view=agent${first ? `&agent=${first.id}` : ''}`,
           `  Supervisor page:   ${u}/?view=supervisor`,
           `  Admin page:        ${u}/?view=admin`,
+          `  Supervisor console: ${u}/?view=console`,
           `  API (OpenAPI):     ${u}/api/openapi.json`,
           `  Sandbox API keys (admin, supervisor) and agent tokens: ${u}/sandbox/info`,
           `  Graph emulator:    ${graph.url}/_emulator/   Webex CC emulator: ${webex.url}/_emulator/`,
