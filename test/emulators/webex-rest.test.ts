@@ -13,22 +13,31 @@ afterAll(async () => {
   await emu.close();
 });
 
-describe('Webex CC emulator: auth and roles', () => {
+describe('Webex CC emulator: tokens, roles and scopes', () => {
   it('answers 401 without a token or with an unknown or forged one', async () => {
     expect((await api(emu.url, null, 'GET', `${org}/auxiliary-code`)).status).toBe(401);
     expect((await api(emu.url, 'nope', 'GET', `${org}/auxiliary-code`)).status).toBe(401);
-    const agentId = emu.agents()[0].id;
-    const forged = emu.agentToken(agentId).slice(0, -2) + 'xx';
-    expect((await api(emu.url, forged, 'GET', '/v1/people/me')).status).toBe(401);
+    const forged = emu.agentToken(emu.agents()[0].id).slice(0, -2) + 'xx';
+    expect((await api(emu.url, forged, 'GET', `${org}/auxiliary-code`)).status).toBe(401);
   });
 
-  it('tells each token who it belongs to through /v1/people/me', async () => {
-    const a = emu.agents()[2];
-    const me = await api(emu.url, emu.agentToken(a.id), 'GET', '/v1/people/me');
-    expect(me.status).toBe(200);
-    expect(me.json).toMatchObject({ id: a.id, emails: [a.email], displayName: a.name, orgId: emu.orgId });
-    const integ = await api(emu.url, emu.integrationToken, 'GET', '/v1/people/me');
-    expect(integ.json.id).not.toBe(a.id);
+  it('checks the scope of every route: cjp:config_read for config, cjp:user for agent APIs, cjp:config_write for subscriptions', async () => {
+    const admin = emu.staff().find((u) => u.role === 'admin')!;
+    const code = emu.authorizationCode(admin.id, 'cjp:config_read');
+    const token = (await fetch(`${emu.identityUrl}/v1/access_token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', client_id: emu.oauthClient.clientId, client_secret: emu.oauthClient.clientSecret, code, redirect_uri: 'https://app.example/cb' }).toString(),
+    }).then((r) => r.json())) as { access_token: string; scope: string };
+    expect(token.scope).toBe('cjp:config_read');
+    expect((await api(emu.url, token.access_token, 'GET', `${org}/v2/team`)).status).toBe(200);
+    const sub = await api(emu.url, token.access_token, 'POST', '/v1/notification/subscribe', {});
+    expect(sub.status).toBe(403);
+    expect(sub.json.error.message[0].description).toContain('cjp:user');
+    const hook = await api(emu.url, token.access_token, 'POST', '/v1/subscriptions', {});
+    expect(hook.json.error.message[0].description).toContain('cjp:config_write');
+    const state = await api(emu.url, token.access_token, 'PUT', '/v1/agents/session/state', { state: 'Available', auxCodeId: '0' });
+    expect(state.json.error.message[0].description).toContain('cjp:user');
   });
 
   it('forbids agents from reading users, teams, activities and webhooks, and from acting on other agents', async () => {
@@ -51,7 +60,7 @@ describe('Webex CC emulator: auth and roles', () => {
 });
 
 describe('Webex CC emulator: configuration API', () => {
-  it('lists aux codes v1 as a bare array with the expected codes and flags', async () => {
+  it('lists aux codes v1 as a bare array, with the system idle codes under their real names', async () => {
     const res = await api(emu.url, emu.integrationToken, 'GET', `${org}/auxiliary-code`);
     expect(res.status).toBe(200);
     expect(Array.isArray(res.json)).toBe(true);
@@ -60,10 +69,12 @@ describe('Webex CC emulator: configuration API', () => {
       expect(byName.get(name)).toMatchObject({ workTypeCode: 'IDLE_CODE', active: true, isSystemCode: false, organizationId: emu.orgId });
     }
     expect(byName.get('Legacy Huddle')).toMatchObject({ active: false, workTypeCode: 'IDLE_CODE' });
-    for (const name of ['RONA', 'Channel Failure', 'Invalid Number']) expect(byName.get(name)).toMatchObject({ isSystemCode: true });
+    for (const name of ['RONA', 'Agent_Busy', 'Agent_Declined', 'Agent_Unavailable', 'Invalid_Number', 'Channel_Failure']) {
+      expect(byName.get(name)).toMatchObject({ isSystemCode: true, workTypeCode: 'IDLE_CODE' });
+    }
+    expect(byName.has('Channel Failure')).toBe(false);
     expect(res.json.filter((c: any) => c.workTypeCode === 'WRAP_UP_CODE')).toHaveLength(2);
     expect(res.json.filter((c: any) => c.workTypeCode === 'IDLE_CODE' && c.defaultCode)).toHaveLength(1);
-    for (const c of res.json) expect(c.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     const page = await api(emu.url, emu.integrationToken, 'GET', `${org}/auxiliary-code?page=1&pageSize=5`);
     expect(page.json.map((c: any) => c.id)).toEqual(res.json.slice(5, 10).map((c: any) => c.id));
   });
@@ -71,22 +82,26 @@ describe('Webex CC emulator: configuration API', () => {
   it('lists aux codes v2 in the paged envelope and reads one by id', async () => {
     const res = await api(emu.url, emu.agentToken(emu.agents()[0].id), 'GET', `${org}/v2/auxiliary-code?page=0&pageSize=10`);
     expect(res.status).toBe(200);
-    expect(res.json.meta).toMatchObject({ orgid: emu.orgId, page: 0, pageSize: 10, totalRecords: 19, totalPages: 2 });
+    expect(res.json.meta).toMatchObject({ orgid: emu.orgId, page: 0, pageSize: 10, totalRecords: 22, totalPages: 3 });
     expect(res.json.meta.links.next).toContain('page=1');
-    expect(res.json.data).toHaveLength(10);
     const one = await api(emu.url, emu.integrationToken, 'GET', `${org}/auxiliary-code/${res.json.data[3].id}`);
     expect(one.json).toEqual(res.json.data[3]);
     expect((await api(emu.url, emu.integrationToken, 'GET', `${org}/auxiliary-code/does-not-exist`)).status).toBe(404);
     expect((await api(emu.url, emu.integrationToken, 'GET', `${org}/v2/auxiliary-code?pageSize=1001`)).json.error.field).toBe('pageSize');
   });
 
-  it('lists teams, users with teamIds, and the desktop profile with the Teams toggles', async () => {
+  it('gives each user a contact-center id different from its ciUserId, which is the agent id of the agent APIs', async () => {
     const teams = await api(emu.url, emu.supervisorToken, 'GET', `${org}/v2/team`);
     expect(teams.json.data.map((t: any) => t.name)).toEqual(['Billing', 'Tech Support']);
     const users = await api(emu.url, emu.integrationToken, 'GET', `${org}/v2/user?pageSize=5`);
     expect(users.json.meta).toMatchObject({ totalRecords: 8, totalPages: 2 });
-    expect(users.json.data[0]).toMatchObject({ id: emu.agents()[0].id, firstName: 'Alex', lastName: 'Agent 1', email: 'agent1@contoso.example', teamIds: [teams.json.data[0].id], active: true });
-    const profile = await api(emu.url, emu.integrationToken, 'GET', `${org}/agent-profile/${users.json.data[0].agentProfileId}`);
+    const first = users.json.data[0];
+    expect(first).toMatchObject({ ciUserId: emu.agents()[0].id, firstName: 'Alex', lastName: 'Agent 1', email: 'agent1@contoso.example', teamIds: [teams.json.data[0].id], active: true });
+    expect(first.id).not.toBe(first.ciUserId);
+    expect(first.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/);
+    const byCcId = await api(emu.url, emu.integrationToken, 'PUT', '/v1/agents/session/state', { state: 'Available', auxCodeId: '0', agentId: first.id });
+    expect(byCcId.status).toBe(403);
+    const profile = await api(emu.url, emu.integrationToken, 'GET', `${org}/agent-profile/${first.agentProfileId}`);
     expect(profile.json).toMatchObject({ stateSynchronizationMS: true, showUserDetailsMS: true });
   });
 
@@ -98,15 +113,16 @@ describe('Webex CC emulator: configuration API', () => {
 });
 
 describe('Webex CC emulator: request validation', () => {
-  const put = (body: unknown) => api(emu.url, emu.integrationToken, 'PUT', '/v1/agents/session/state', body);
+  const agent = () => emu.agents()[1];
+  const put = (body: Record<string, unknown>) => api(emu.url, emu.agentToken(agent().id), 'PUT', '/v1/agents/session/state', body);
 
   it.each([
-    [{ auxCodeId: '0', agentId: 'x' }, 'state'],
+    [{ auxCodeId: '0' }, 'state'],
     [{ state: 'Busy', auxCodeId: '0' }, 'state'],
     [{ state: 'Idle' }, 'auxCodeId'],
     [{ state: 'Idle', auxCodeId: '0' }, 'auxCodeId'],
     [{ state: 'Available', auxCodeId: '0', lastStateChangeReason: 'x'.repeat(129) }, 'lastStateChangeReason'],
-    [{ state: 'Available', auxCodeId: '0' }, 'agentId'],
+    [{ state: 'Available', auxCodeId: '0', agentId: 'x'.repeat(37) }, 'agentId'],
   ])('answers 400 naming the field for %j', async (body, field) => {
     const res = await put(body);
     expect(res.status).toBe(400);
@@ -114,17 +130,8 @@ describe('Webex CC emulator: request validation', () => {
     expect(res.json.error.message[0].description).toContain(field);
   });
 
-  it('answers 404 for an unknown agent and 400 for a body that is not JSON', async () => {
-    expect((await put({ state: 'Available', auxCodeId: '0', agentId: 'a6e17c0d-0000-4000-8000-ffffffffffff' })).status).toBe(404);
-    const res = await fetch(`${emu.url}/v1/agents/session/state`, { method: 'PUT', headers: { authorization: `Bearer ${emu.integrationToken}` }, body: '{nope' });
+  it('answers 400 for a body that is not JSON', async () => {
+    const res = await fetch(`${emu.url}/v1/agents/session/state`, { method: 'PUT', headers: { authorization: `Bearer ${emu.agentToken(agent().id)}` }, body: '{nope' });
     expect(res.status).toBe(400);
-  });
-
-  it('bounds the activities window to less than 24 hours', async () => {
-    const now = Date.now();
-    const bad = await api(emu.url, emu.integrationToken, 'GET', `/v1/agents/activities?from=${now - 25 * 3600_000}&to=${now}`);
-    expect(bad.status).toBe(400);
-    expect(bad.json.error.field).toBe('to');
-    expect((await api(emu.url, emu.integrationToken, 'GET', '/v1/agents/activities')).json.error.field).toBe('from');
   });
 });

@@ -26,6 +26,13 @@ export async function api(base: string, token: string | null, method: string, pa
   return { status: res.status, headers: res.headers, text, json };
 }
 
+/** POSTs an `application/x-www-form-urlencoded` body (the OAuth token endpoint's format). */
+export async function form(base: string, path: string, fields: Record<string, string>): Promise<{ status: number; json: any }> {
+  const res = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+  const text = await res.text();
+  return { status: res.status, json: text ? JSON.parse(text) : null };
+}
+
 export class SocketClient {
   readonly frames: Frame[] = [];
   closed = false;
@@ -58,6 +65,11 @@ export class SocketClient {
     ws.on('error', () => {});
     await Promise.race([client.next((f) => f.type === 'Welcome'), failed]);
     return client;
+  }
+
+  /** Frames other than the server's `{"keepalive":"true"}`. */
+  events(): Frame[] {
+    return this.frames.filter((f) => (f as unknown as { keepalive?: string }).keepalive === undefined);
   }
 
   /** The first recorded or future frame matching `pred`. */
