@@ -1,22 +1,31 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import express, { type Router } from 'express';
 import { SocketGateway } from './gateway/socket-gateway.js';
-import { createAdminRouter } from './http/admin-router.js';
-import { createAgentRouter, createDirectoryRouter } from './http/agent-router.js';
+import { registerReadiness } from './http/admin-status.js';
+import { API_MODULES } from './http/api-modules.js';
 import { authenticate, type Authenticator } from './http/auth.js';
-import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { errorHandler, methodNotAllowed, notFoundHandler, requireJsonBody } from './http/error-handler.js';
 import { openApiDocument } from './http/openapi.js';
-import { createSupervisorRouter } from './http/supervisor-router.js';
+import { mountOps, type OpsState } from './http/ops-routes.js';
+import { createPrometheus } from './http/prometheus.js';
+import { ReadinessProbe, sqliteWritable } from './http/readiness.js';
+import { requestLogger } from './http/request-log.js';
 import type { Logger } from './logger.js';
 import type { Services } from './services/index.js';
+import type { Db } from './store/db.js';
 
-/** The authenticated API routers by mount path; the OpenAPI test walks this table. */
-export const API_ROUTERS: readonly [string, (s: Services) => Router][] = [
-  ['/api/admin', createAdminRouter],
-  ['/api/me', createAgentRouter],
-  ['/api/directory', createDirectoryRouter],
-  ['/api', createSupervisorRouter],
-];
+/** The authenticated API routers by mount path (from API_MODULES); the OpenAPI test walks this table. */
+export const API_ROUTERS: readonly [string, (s: Services) => Router][] = API_MODULES.map((m) => [m.routes.mount, m.create]);
+
+export interface OpsOptions {
+  /** Bearer token for /metrics; without it /metrics answers loopback callers only. */
+  metricsToken?: string;
+  /** Readiness probe interval and each upstream's health budget. */
+  readinessIntervalMs?: number;
+  readinessBudgetMs?: number;
+  /** Throws when the store cannot take a write (default: a write lock on the stores' SQLite database). */
+  storeProbe?: () => void;
+}
 
 export interface AppDeps {
   auth: Authenticator;
@@ -28,6 +37,7 @@ export interface AppDeps {
   /** Extra routes (the sandbox page and its control panel). */
   extra?: (app: express.Express) => void;
   bodyLimit?: string;
+  ops?: OpsOptions;
 }
 
 export interface App {
@@ -36,6 +46,18 @@ export interface App {
   express: express.Express;
   /** Mounts the API once the services exist (they need the gateway as their publisher). */
   attach(services: Services): void;
+  /**
+   * Stops taking new work (readiness turns 503, new requests are refused with 503 and `Connection: close`) and
+   * waits until in-flight HTTP requests and state commands finish or `deadlineMs` passes. Resolves to what was
+   * still in flight at the deadline (0 and 0 when everything drained).
+   */
+  drain(deadlineMs: number): Promise<{ requests: number; commands: number }>;
+}
+
+function storeProbeOf(services: Services): () => void {
+  const db = (services.stores as { db?: Db }).db;
+  if (!db) throw new Error('the stores expose no database: pass ops.storeProbe');
+  return sqliteWritable(db);
 }
 
 /** Builds the HTTP server and socket gateway; never listens by itself. */
@@ -45,14 +67,41 @@ export function createApp(deps: AppDeps): App {
   app.set('trust proxy', false);
   const http = createServer(app);
   const gateway = new SocketGateway(http, deps.auth, deps.logger);
+  const ops: OpsState = { readiness: null, prometheus: null, draining: false };
+  let inFlight = 0;
+  let commandsInFlight = (): number => 0;
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ ok: true });
+  app.use((req, res, next) => {
+    if (ops.draining && !req.path.endsWith('z')) {
+      res.setHeader('Connection', 'close');
+      res.status(503).json({ error: { code: 'unavailable', message: 'the connector is shutting down' } });
+      return;
+    }
+    inFlight++;
+    let done = false;
+    const finish = (): void => {
+      if (!done) inFlight--;
+      done = true;
+    };
+    res.on('finish', finish);
+    res.on('close', finish);
+    next();
   });
+  app.use(requestLogger(deps.logger));
+  mountOps(app, ops, deps.ops?.metricsToken);
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApiDocument());
   });
-  for (const [path, router] of deps.webhooks ?? []) app.use(path, router);
+  for (const [path, router] of deps.webhooks ?? []) {
+    app.use(path, (req, res, next) => {
+      const started = performance.now();
+      res.on('finish', () => {
+        const [first, source] = req.originalUrl.split('?')[0]!.split('/').filter(Boolean);
+        if (first === 'webhooks' && source) ops.prometheus?.webhookHandled(source, res.statusCode, (performance.now() - started) / 1000);
+      });
+      next();
+    }, router);
+  }
   for (const [path, dir] of deps.statics ?? []) app.use(path, express.static(dir, { fallthrough: true, maxAge: '5m' }));
   deps.extra?.(app);
 
@@ -65,11 +114,34 @@ export function createApp(deps: AppDeps): App {
     express: app,
     attach(services) {
       gateway.attach(services);
+      const readiness = new ReadinessProbe({
+        storeProbe: deps.ops?.storeProbe ?? storeProbeOf(services),
+        graphProbe: () => services.directory.search('readiness probe', 1),
+        cc: services.cc,
+        intervalMs: deps.ops?.readinessIntervalMs ?? 15_000,
+        budgetMs: deps.ops?.readinessBudgetMs ?? 5_000,
+      });
+      ops.readiness = readiness;
+      registerReadiness(services, readiness);
+      const prometheus = createPrometheus(services, readiness);
+      ops.prometheus = prometheus;
+      commandsInFlight = () => prometheus.commandsInFlight();
+      void readiness.start();
+      http.once('close', () => readiness.stop());
       const json = express.json({ limit: deps.bodyLimit ?? '256kb', strict: false });
       // Credentials first: an anonymous caller cannot make the server read and parse a body.
-      for (const [path, make] of API_ROUTERS) api.use(path, authenticate(deps.auth), json, make(services));
+      for (const [path, make] of API_ROUTERS) api.use(path, authenticate(deps.auth), requireJsonBody, json, make(services));
+      app.use(methodNotAllowed(API_MODULES));
       app.use(notFoundHandler);
       app.use(errorHandler(deps.logger));
+    },
+    async drain(deadlineMs) {
+      ops.draining = true;
+      const until = Date.now() + deadlineMs;
+      // Idle keep-alive connections would otherwise hold the server open; busy ones close after their answer.
+      http.closeIdleConnections();
+      while ((inFlight > 0 || commandsInFlight() > 0) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      return { requests: inFlight, commands: commandsInFlight() };
     },
   };
 }

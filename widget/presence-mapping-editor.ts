@@ -87,7 +87,15 @@ export class PresenceMappingEditor extends LitElement {
       this.loadError = errorText(err);
     }
     try {
-      this.agents = await api.get<AgentView[]>('/api/agents');
+      // /api/agents is paged like the audit trail: follow `next` until the last page.
+      const agents: AgentView[] = [];
+      let after: string | null = null;
+      do {
+        const page: { entries: AgentView[]; next: string | null } = await api.get(`/api/agents?limit=500${after ? `&after=${encodeURIComponent(after)}` : ''}`);
+        agents.push(...page.entries);
+        after = page.next;
+      } while (after);
+      this.agents = agents;
     } catch {
       this.agents = [];
     }

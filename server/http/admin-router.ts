@@ -1,49 +1,105 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { notFound } from '../errors.js';
 import type { Services } from '../services/index.js';
-import { parseOrThrow } from '../validation.js';
+import { apiRoute, apiRoutes, handle } from './api-route.js';
+import { idParams, lifecycleSchema, permissionCheckSchema, teamSchema } from './api-schemas.js';
 import { requireRole } from './auth.js';
+import { adminStatusSchema, engineMetricsSchema, statusWithReadiness, engineMetrics } from './admin-status.js';
 
 const teamSyncBody = z.object({ enabled: z.boolean() }).strict();
+const permissionsAnswer = z.object({ permissions: z.array(permissionCheckSchema) });
+const lifecycleAnswer = z.object({ lifecycle: lifecycleSchema, permissions: z.array(permissionCheckSchema) });
+const ADMIN = ['admin'] as const;
+
+export const ADMIN_ROUTES = apiRoutes('/api/admin', {
+  status: apiRoute({
+    method: 'get',
+    path: '/status',
+    operationId: 'getAdminStatus',
+    summary: 'Connector lifecycle, health, readiness of both upstreams (degraded, with the error in words), permission checks, unmatched agents',
+    roles: ADMIN,
+    response: adminStatusSchema,
+  }),
+  metrics: apiRoute({
+    method: 'get',
+    path: '/metrics',
+    operationId: 'getEngineMetrics',
+    summary: 'Engine latency percentiles (from histograms), memory, CPU and status, for the admin page and the benchmark',
+    roles: ADMIN,
+    response: engineMetricsSchema,
+  }),
+  verify: apiRoute({ method: 'post', path: '/verify', operationId: 'verifyPermissions', summary: 'Check every needed Graph permission and the contact center with real calls', roles: ADMIN, response: permissionsAnswer }),
+  activate: apiRoute({ method: 'post', path: '/activate', operationId: 'activateConnector', summary: 'Verify both sides and activate the connector', roles: ADMIN, response: lifecycleAnswer, errors: [409] }),
+  reactivate: apiRoute({ method: 'post', path: '/reactivate', operationId: 'reactivateConnector', summary: 'Activate an inactive connector again', roles: ADMIN, response: lifecycleAnswer, errors: [409] }),
+  deactivate: apiRoute({
+    method: 'post',
+    path: '/deactivate',
+    operationId: 'deactivateConnector',
+    summary: 'Deactivate; agents idled by the connector are released per profile',
+    roles: ADMIN,
+    response: z.object({ lifecycle: lifecycleSchema }),
+  }),
+  remove: apiRoute({
+    method: 'delete',
+    path: '/connector',
+    operationId: 'deleteConnector',
+    summary: 'Delete (only when inactive): removes mappings, credentials, subscriptions',
+    roles: ADMIN,
+    response: z.object({ deleted: z.literal(true), note: z.string() }),
+    errors: [404, 409],
+  }),
+  teams: apiRoute({ method: 'get', path: '/teams', operationId: 'listTeamsForSync', summary: 'Teams with sync enabled/disabled and their profile', roles: ADMIN, response: z.array(teamSchema) }),
+  teamSync: apiRoute({
+    method: 'put',
+    path: '/teams/:id/sync',
+    operationId: 'setTeamSync',
+    summary: 'Enable or disable sync for a team',
+    roles: ADMIN,
+    params: idParams,
+    body: teamSyncBody,
+    response: teamSchema,
+    errors: [404],
+  }),
+  refreshDirectory: apiRoute({
+    method: 'post',
+    path: '/directory/refresh',
+    operationId: 'refreshDirectory',
+    summary: 'Reload agents and teams from the contact center and match them to Teams users',
+    roles: ADMIN,
+    response: z.object({ agents: z.number().int(), matched: z.number().int() }),
+    errors: [502],
+  }),
+});
 
 /** Administrator: status and health, lifecycle, per-team sync. */
 export function createAdminRouter(s: Services): Router {
   const r = Router();
-  r.use(requireRole('admin'));
-  r.get('/status', (_req, res) => {
-    res.json(s.status());
-  });
-  r.get('/metrics', (_req, res) => {
-    res.json({ latencyMs: s.metrics.snapshot(), memory: process.memoryUsage(), cpu: process.cpuUsage(), uptimeSec: process.uptime(), status: s.status() });
-  });
-  r.post('/verify', async (_req, res) => {
-    res.json({ permissions: await s.lifecycle.verify() });
-  });
-  r.post('/activate', async (_req, res) => {
+  r.use(requireRole(...ADMIN));
+  const R = ADMIN_ROUTES.routes;
+  handle(r, R.status, () => statusWithReadiness(s));
+  handle(r, R.metrics, () => engineMetrics(s));
+  handle(r, R.verify, async () => ({ permissions: await s.lifecycle.verify() }));
+  handle(r, R.activate, async () => {
     const permissions = await s.lifecycle.activate();
-    res.json({ lifecycle: s.lifecycle.lifecycle, permissions });
+    return { lifecycle: s.lifecycle.lifecycle, permissions };
   });
-  r.post('/reactivate', async (_req, res) => {
+  handle(r, R.reactivate, async () => {
     const permissions = await s.lifecycle.activate();
-    res.json({ lifecycle: s.lifecycle.lifecycle, permissions });
+    return { lifecycle: s.lifecycle.lifecycle, permissions };
   });
-  r.post('/deactivate', (_req, res) => {
+  handle(r, R.deactivate, () => {
     s.lifecycle.deactivate();
-    res.json({ lifecycle: s.lifecycle.lifecycle });
+    return { lifecycle: s.lifecycle.lifecycle };
   });
-  r.delete('/connector', async (_req, res) => {
-    res.json(await s.lifecycle.remove());
+  handle(r, R.remove, () => s.lifecycle.remove());
+  handle(r, R.teams, () => [...s.registry.teams.values()]);
+  handle(r, R.teamSync, ({ params, body }) => {
+    s.lifecycle.setTeamSync(params.id, body.enabled);
+    const team = s.registry.teams.get(params.id);
+    if (!team) throw notFound(`team "${params.id}" not found`);
+    return team;
   });
-  r.get('/teams', (_req, res) => {
-    res.json([...s.registry.teams.values()]);
-  });
-  r.put('/teams/:id/sync', (req, res) => {
-    const body = parseOrThrow(teamSyncBody, req.body, 'team sync body');
-    s.lifecycle.setTeamSync(req.params.id!, body.enabled);
-    res.json(s.registry.teams.get(req.params.id!));
-  });
-  r.post('/directory/refresh', async (_req, res) => {
-    res.json(await s.directory.refresh());
-  });
+  handle(r, R.refreshDirectory, () => s.directory.refresh());
   return r;
 }

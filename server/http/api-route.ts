@@ -48,7 +48,7 @@ export const apiRoute = <P extends z.ZodType = z.ZodType, Q extends z.ZodType = 
 export const apiRoutes = <T extends Record<string, ApiRoute<any, any, any, any>>>(mount: string, routes: T): ApiRouteGroup<T> => ({ mount, routes });
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
-type ResponseBody<R> = R extends z.ZodType ? z.input<R> : void;
+type ResponseBody<R> = R extends z.ZodType ? z.output<R> : void;
 
 export interface RouteInput<P, Q, B> {
   params: Out<P>;

@@ -40,9 +40,9 @@ export const decisionViewSchema = z
   })
   .meta({ id: 'DecisionView' });
 
-/** Open to additions (other fields may be added for the widgets); the listed ones are always present. */
+/** The listed fields are always present; others may be added for the widgets (unknown keys are allowed). */
 export const agentViewSchema = z
-  .looseObject({
+  .object({
     agentId: z.string(),
     name: z.string(),
     email: z.string(),

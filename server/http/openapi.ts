@@ -1,101 +1,109 @@
-import { z } from 'zod';
-import { profileBodySchema } from '../mappings/profile-schema.js';
+import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
+import type { ZodObject } from 'zod';
+import { API_MODULES } from './api-modules.js';
+import { flattenRoutes } from './api-route.js';
+import { errorSchema } from './api-schemas.js';
+import { OPS_ROUTES } from './ops-routes.js';
 
 /**
- * OpenAPI 3.1 description of the HTTP API. A test compares its paths and methods with the routes the
- * routers actually register, so the two cannot drift apart.
+ * The OpenAPI 3.1 document, generated from the routes each router declares with its zod schemas (api-route.ts):
+ * the schemas that validate requests and describe responses are the ones documented here. A test keeps the
+ * document equal to the routes the routers register, lints it, and checks real answers against it.
  */
-type Op = { summary: string; roles: string[]; body?: unknown; params?: string[]; query?: string[]; ok?: number };
-
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
-
-const ROUTES: Record<string, Record<string, Op>> = {
-  '/api/admin/status': { get: { summary: 'Connector lifecycle, health, permission checks, unmatched agents', roles: ['admin'] } },
-  '/api/admin/metrics': { get: { summary: 'Engine latency percentiles, memory, CPU and health (for monitoring and the benchmark)', roles: ['admin'] } },
-  '/api/admin/verify': { post: { summary: 'Check every needed Graph permission and the contact center with real calls', roles: ['admin'] } },
-  '/api/admin/activate': { post: { summary: 'Verify both sides and activate the connector', roles: ['admin'] } },
-  '/api/admin/reactivate': { post: { summary: 'Activate an inactive connector again', roles: ['admin'] } },
-  '/api/admin/deactivate': { post: { summary: 'Deactivate; agents idled by the connector are released per profile', roles: ['admin'] } },
-  '/api/admin/connector': { delete: { summary: 'Delete (only when inactive): removes mappings, credentials, subscriptions', roles: ['admin'] } },
-  '/api/admin/teams': { get: { summary: 'Teams with sync enabled/disabled and their profile', roles: ['admin'] } },
-  '/api/admin/teams/{id}/sync': { put: { summary: 'Enable or disable sync for a team', roles: ['admin'], params: ['id'], body: { type: 'object', required: ['enabled'], properties: { enabled: { type: 'boolean' } } } } },
-  '/api/admin/directory/refresh': { post: { summary: 'Reload agents and teams from the contact center and match them to Teams users', roles: ['admin'] } },
-  '/api/me': { get: { summary: 'The calling agent’s view', roles: ['agent'] } },
-  '/api/me/pause': { post: { summary: 'Pause sync for the calling agent', roles: ['agent'], body: { type: 'object', required: ['minutes'], properties: { minutes: { type: 'integer', minimum: 1 } } } } },
-  '/api/me/resume': { post: { summary: 'Resume sync for the calling agent', roles: ['agent'] } },
-  '/api/directory': { get: { summary: 'Search Teams colleagues by name, department or job title (E.164 phone only)', roles: ['agent', 'supervisor'], query: ['q'] } },
-  '/api/idle-codes': { get: { summary: 'Idle codes from the contact center (names, system and active flags)', roles: ['supervisor', 'admin'] } },
-  '/api/profiles': {
-    get: { summary: 'List mapping profiles', roles: ['supervisor', 'admin'] },
-    post: { summary: 'Create a mapping profile', roles: ['supervisor', 'admin'], body: ref('Profile'), ok: 201 },
-  },
-  '/api/profiles/import': { post: { summary: 'Import a profile file (idle codes by name or id); replaces a profile with the same id', roles: ['supervisor', 'admin'], body: ref('Profile'), ok: 201 } },
-  '/api/profiles/{id}': {
-    get: { summary: 'Get a mapping profile', roles: ['supervisor', 'admin'], params: ['id'] },
-    put: { summary: 'Replace a mapping profile', roles: ['supervisor', 'admin'], params: ['id'], body: ref('Profile') },
-    delete: { summary: 'Delete a mapping profile (not the default)', roles: ['supervisor', 'admin'], params: ['id'], ok: 204 },
-  },
-  '/api/profiles/{id}/export': { get: { summary: 'Export a profile as a portable file (idle codes by name)', roles: ['supervisor', 'admin'], params: ['id'] } },
-  '/api/teams': { get: { summary: 'Teams and their profiles', roles: ['supervisor', 'admin'] } },
-  '/api/teams/{id}/profile': { put: { summary: 'Assign a profile to a team', roles: ['supervisor', 'admin'], params: ['id'], body: { type: 'object', required: ['profileId'], properties: { profileId: { type: ['string', 'null'] } } } } },
-  '/api/dry-run': {
-    post: {
-      summary: 'What would agent X become if Teams said S now',
-      roles: ['supervisor', 'admin'],
-      body: { type: 'object', required: ['agentId', 'availability', 'activity'], properties: { agentId: { type: 'string' }, availability: { type: 'string' }, activity: { type: 'string' }, outOfOffice: { type: 'boolean' } } },
-    },
-  },
-  '/api/agents': { get: { summary: 'Agents with their state, presence and last decision', roles: ['supervisor', 'admin'] } },
-  '/api/agents/{id}': { get: { summary: 'One agent', roles: ['supervisor', 'admin'], params: ['id'] } },
-  '/api/audit': { get: { summary: 'Audit trail, newest first, with filters and paging (before = id)', roles: ['supervisor', 'admin'], query: ['agentId', 'action', 'reason', 'result', 'from', 'to', 'before', 'limit'] } },
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Invalid input (the error names the field)',
+  401: 'Missing or unknown credential (see WWW-Authenticate)',
+  403: 'The credential’s role may not use this route',
+  404: 'Not found',
+  405: 'The path exists but not with this method (see Allow)',
+  409: 'Conflicts with the current state',
+  415: 'The body is not application/json',
+  502: 'An upstream service failed',
+  503: 'Not ready',
 };
 
+const errorResponse = (status: number): ResponseConfig => ({
+  description: STATUS_TEXT[status] ?? 'Error',
+  content: { 'application/json': { schema: errorSchema } },
+  ...(status === 401 ? { headers: { 'WWW-Authenticate': { description: 'Bearer challenge', schema: { type: 'string' } } } } : {}),
+});
+
+/** Authenticated API routes as `{ method, path }` (OpenAPI path syntax), in mount order. */
 export function documentedRoutes(): { method: string; path: string }[] {
-  return Object.entries(ROUTES).flatMap(([path, ops]) => Object.keys(ops).map((method) => ({ method, path })));
+  return API_MODULES.flatMap((m) => flattenRoutes(m.routes).map((r) => ({ method: r.method, path: r.fullPath })));
 }
 
-export function openApiDocument(): Record<string, unknown> {
-  const paths: Record<string, Record<string, unknown>> = {};
-  for (const [path, ops] of Object.entries(ROUTES)) {
-    paths[path] = {};
-    for (const [method, op] of Object.entries(ops)) {
-      paths[path][method] = {
-        summary: op.summary,
-        description: `Roles: ${op.roles.join(', ')}.`,
+function build(): Record<string, unknown> {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'API key (admin, supervisor, agent) or an agent’s contact-center desktop token',
+  });
+  registry.registerComponent('securitySchemes', 'scrapeToken', { type: 'http', scheme: 'bearer', description: 'The metrics scrape token (metrics.token)' });
+  for (const m of API_MODULES) {
+    const tag = m.routes.mount.replace(/^\/api\/?/, '') || 'supervisor';
+    for (const r of flattenRoutes(m.routes)) {
+      const status = r.status ?? (r.response ? 200 : 204);
+      const errors = [...new Set([400, 401, 403, ...(r.body ? [415] : []), ...(r.errors ?? [])])].sort();
+      registry.registerPath({
+        method: r.method,
+        path: r.fullPath,
+        operationId: r.operationId,
+        summary: r.summary,
+        description: `Roles: ${r.roles.join(', ')}.`,
+        tags: [tag],
         security: [{ bearer: [] }],
-        parameters: [
-          ...(op.params ?? []).map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } })),
-          ...(op.query ?? []).map((name) => ({ name, in: 'query', required: name === 'q', schema: { type: 'string' } })),
-        ],
-        ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: op.body } } } } : {}),
-        responses: {
-          [String(op.ok ?? 200)]: { description: 'Success' },
-          '400': { description: 'Invalid input', content: { 'application/json': { schema: ref('Error') } } },
-          '401': { description: 'Missing or unknown credential', content: { 'application/json': { schema: ref('Error') } } },
-          '403': { description: 'Wrong role', content: { 'application/json': { schema: ref('Error') } } },
+        request: {
+          ...(r.params ? { params: r.params as ZodObject } : {}),
+          ...(r.query ? { query: r.query as ZodObject } : {}),
+          ...(r.body ? { body: { required: true, content: { 'application/json': { schema: r.body } } } } : {}),
         },
-      };
+        responses: {
+          [status]: r.response
+            ? {
+                description: 'Success',
+                content: { 'application/json': { schema: r.response } },
+                ...(r.headers ? { headers: Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, { description: v, schema: { type: 'string' } }])) } : {}),
+              }
+            : { description: 'Done; no content' },
+          ...Object.fromEntries(errors.map((e) => [e, errorResponse(e)])),
+        },
+      });
     }
   }
-  return {
-    openapi: '3.1.0',
-    info: { title: 'Teams Presence Connector API', version: '0.1.0' },
-    components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'API key (admin, supervisor, agent) or an agent’s contact-center desktop token' } },
-      schemas: {
-        Profile: z.toJSONSchema(profileBodySchema, { io: 'input' }),
-        Error: {
-          type: 'object',
-          properties: {
-            error: {
-              type: 'object',
-              required: ['code', 'message'],
-              properties: { code: { type: 'string' }, message: { type: 'string' }, field: { type: 'string' }, details: {} },
-            },
-          },
-        },
+  for (const op of OPS_ROUTES) {
+    registry.registerPath({
+      method: 'get',
+      path: op.path,
+      operationId: op.operationId,
+      summary: op.summary,
+      tags: ['operations'],
+      security: op.scrape ? [{ scrapeToken: [] }, {}] : [],
+      responses: {
+        200: { description: 'OK', content: { [op.contentType]: { schema: op.response } } },
+        ...(op.path === '/readyz' ? { 503: { description: 'Not ready: a dependency fails (named in the body)', content: { 'application/json': { schema: op.response } } } } : {}),
+        ...(op.scrape ? { 401: errorResponse(401), 403: errorResponse(403) } : {}),
       },
+    });
+  }
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Teams Presence Connector API',
+      version: '0.1.0',
+      description: 'Moves contact-center agents to an idle code while Microsoft Teams says they are busy, and back when they are free.',
+      license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
     },
-    paths,
-  };
+    servers: [{ url: '/', description: 'The connector serving this document' }],
+  }) as unknown as Record<string, unknown>;
 }
+
+let cached: Record<string, unknown> | null = null;
+
+/** The document (built once; the routes are static). */
+export function openApiDocument(): Record<string, unknown> {
+  cached ??= build();
+  return structuredClone(cached);
+}
+

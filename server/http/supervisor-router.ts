@@ -3,8 +3,10 @@ import { z } from 'zod';
 import { describeDecision } from '../domain/describe.js';
 import { invalid, notFound } from '../errors.js';
 import type { Services } from '../services/index.js';
-import { parseOrThrow } from '../validation.js';
+import { apiRoute, apiRoutes, handle } from './api-route.js';
+import { agentViewSchema, idParams, pageOf, teamSchema } from './api-schemas.js';
 import { requireRole } from './auth.js';
+import { PROFILE_ROUTES, registerProfileRoutes } from './profile-routes.js';
 
 const dryRunBody = z
   .object({
@@ -15,63 +17,127 @@ const dryRunBody = z
   })
   .strict();
 
+const dryRunAnswer = z.object({
+  decision: z.object({ action: z.string(), reason: z.string() }),
+  text: z.string(),
+  current: z.object({ state: z.string(), idleCodeName: z.string().nullable() }),
+  wouldBecome: z.object({ state: z.string(), idleCodeName: z.string().nullable() }).nullable(),
+});
+
+const limit = z.coerce.number().int().min(1).max(500).default(50);
+
 const auditQuery = z
   .object({
     agentId: z.string().min(1).optional(),
     action: z.string().min(1).optional(),
     reason: z.string().min(1).optional(),
     result: z.string().min(1).optional(),
-    from: z.coerce.number().int().min(0).optional(),
-    to: z.coerce.number().int().min(0).optional(),
-    before: z.coerce.number().int().min(1).optional(),
-    limit: z.coerce.number().int().min(1).max(500).default(50),
+    from: z.coerce.number().int().min(0).meta({ description: 'Earliest time (ms since the epoch), inclusive' }).optional(),
+    to: z.coerce.number().int().min(0).meta({ description: 'Latest time (ms since the epoch), inclusive' }).optional(),
+    before: z.coerce.number().int().min(1).meta({ description: 'Cursor: the `next` of the previous page' }).optional(),
+    limit,
   })
   .strict();
 
+/** Agents are paged like the audit trail: ordered by id, `after` is the previous page's `next`. */
+const agentsQuery = z
+  .object({
+    after: z.string().min(1).max(200).meta({ description: 'Cursor: the `next` of the previous page' }).optional(),
+    limit,
+  })
+  .strict();
+
+const auditEntrySchema = z
+  .object({
+    id: z.number().int(),
+    at: z.number(),
+    agentId: z.string(),
+    trigger: z.string(),
+    action: z.string(),
+    reason: z.string(),
+    text: z.string(),
+    teamsState: z.string().nullable(),
+    inputs: z.unknown(),
+    command: z.unknown(),
+    result: z.string(),
+    resultDetail: z.string().nullable(),
+    trackingId: z.string().nullable(),
+    sentAt: z.number().nullable(),
+    resultAt: z.number().nullable(),
+  })
+  .meta({ id: 'AuditEntry' });
+
 const assignBody = z.object({ profileId: z.string().min(1).nullable() }).strict();
+const SUPERVISORS = ['supervisor', 'admin'] as const;
+
+export const SUPERVISOR_ROUTES = apiRoutes('/api', {
+  ...PROFILE_ROUTES,
+  idleCodes: apiRoute({
+    method: 'get',
+    path: '/idle-codes',
+    operationId: 'listIdleCodes',
+    summary: 'Idle codes from the contact center (names, system and active flags)',
+    roles: SUPERVISORS,
+    response: z.array(z.object({ id: z.string(), name: z.string(), isSystem: z.boolean(), active: z.boolean() }).meta({ id: 'IdleCode' })),
+  }),
+  teams: apiRoute({ method: 'get', path: '/teams', operationId: 'listTeams', summary: 'Teams and their profiles', roles: SUPERVISORS, response: z.array(teamSchema) }),
+  assign: apiRoute({
+    method: 'put',
+    path: '/teams/:id/profile',
+    operationId: 'assignProfileToTeam',
+    summary: 'Assign a profile to a team',
+    roles: SUPERVISORS,
+    params: idParams,
+    body: assignBody,
+    response: teamSchema,
+    errors: [404],
+  }),
+  dryRun: apiRoute({
+    method: 'post',
+    path: '/dry-run',
+    operationId: 'dryRun',
+    summary: 'What would agent X become if Teams said S now',
+    roles: SUPERVISORS,
+    body: dryRunBody,
+    response: dryRunAnswer,
+  }),
+  agents: apiRoute({
+    method: 'get',
+    path: '/agents',
+    operationId: 'listAgents',
+    summary: 'Agents with their state, presence and last decision, by id, in pages',
+    roles: SUPERVISORS,
+    query: agentsQuery,
+    response: pageOf(agentViewSchema, 'AgentPage'),
+  }),
+  agent: apiRoute({ method: 'get', path: '/agents/:id', operationId: 'getAgent', summary: 'One agent', roles: SUPERVISORS, params: idParams, response: agentViewSchema, errors: [404] }),
+  audit: apiRoute({
+    method: 'get',
+    path: '/audit',
+    operationId: 'listAudit',
+    summary: 'Audit trail, newest first, with filters and paging (before = the previous page’s next)',
+    roles: SUPERVISORS,
+    query: auditQuery,
+    response: pageOf(auditEntrySchema, 'AuditPage'),
+  }),
+});
 
 /** Supervisor: mapping profiles, team assignment, dry-run, agents and the audit trail. Admins may read too. */
 export function createSupervisorRouter(s: Services): Router {
   const r = Router();
-  r.use(requireRole('supervisor', 'admin'));
+  r.use(requireRole(...SUPERVISORS));
+  const R = SUPERVISOR_ROUTES.routes;
+  registerProfileRoutes(r, s);
 
-  r.get('/idle-codes', (_req, res) => {
-    res.json([...s.registry.idleCodes.values()].map(({ id, name, isSystem, active }) => ({ id, name, isSystem, active })));
+  handle(r, R.idleCodes, () => [...s.registry.idleCodes.values()].map(({ id, name, isSystem, active }) => ({ id, name, isSystem, active })));
+  handle(r, R.teams, () => [...s.registry.teams.values()]);
+  handle(r, R.assign, ({ params, body }) => {
+    s.profiles.assignToTeam(params.id, body.profileId);
+    const team = s.registry.teams.get(params.id);
+    if (!team) throw notFound(`team "${params.id}" not found`);
+    return team;
   });
-  r.get('/profiles', (_req, res) => {
-    res.json(s.profiles.list());
-  });
-  r.post('/profiles', (req, res) => {
-    res.status(201).json(s.profiles.create(req.body));
-  });
-  r.post('/profiles/import', (req, res) => {
-    res.status(201).json(s.profiles.import(req.body));
-  });
-  r.get('/profiles/:id', (req, res) => {
-    res.json(s.profiles.get(req.params.id!));
-  });
-  r.get('/profiles/:id/export', (req, res) => {
-    const body = s.profiles.export(req.params.id!);
-    res.setHeader('Content-Disposition', `attachment; filename="${req.params.id}.json"`);
-    res.json(body);
-  });
-  r.put('/profiles/:id', (req, res) => {
-    res.json(s.profiles.update(req.params.id!, req.body));
-  });
-  r.delete('/profiles/:id', (req, res) => {
-    s.profiles.delete(req.params.id!);
-    res.status(204).end();
-  });
-  r.get('/teams', (_req, res) => {
-    res.json([...s.registry.teams.values()]);
-  });
-  r.put('/teams/:id/profile', (req, res) => {
-    const body = parseOrThrow(assignBody, req.body, 'team profile body');
-    s.profiles.assignToTeam(req.params.id!, body.profileId);
-    res.json(s.registry.teams.get(req.params.id!));
-  });
-  r.post('/dry-run', (req, res) => {
-    const body = parseOrThrow(dryRunBody, req.body, 'dry-run body');
+  handle(r, R.dryRun, ({ body }) => {
     const agent = s.registry.agents.get(body.agentId);
     if (!agent) throw invalid(`agent "${body.agentId}" not found`, 'agentId');
     const result = s.sync.dryRun(agent, {
@@ -80,10 +146,7 @@ export function createSupervisorRouter(s: Services): Router {
       ...(body.outOfOffice !== undefined ? { outOfOffice: body.outOfOffice } : {}),
     });
     const current = { state: agent.cc.state, idleCodeName: agent.cc.idleCodeId ? s.registry.idleCodeName(agent.cc.idleCodeId) : null };
-    if (!result) {
-      res.json({ decision: { action: 'skip', reason: 'no-profile' }, text: 'No mapping profile applies to this agent.', current, wouldBecome: null });
-      return;
-    }
+    if (!result) return { decision: { action: 'skip', reason: 'no-profile' }, text: 'No mapping profile applies to this agent.', current, wouldBecome: null };
     const d = result.decision;
     const wouldBecome =
       d.action === 'set-idle'
@@ -95,21 +158,23 @@ export function createSupervisorRouter(s: Services): Router {
             : d.action === 'hold-pending'
               ? { state: 'Idle', idleCodeName: s.registry.idleCodeName(d.idleCodeId), afterContact: true }
               : null;
-    res.json({ decision: d, text: describeDecision(d, s.registry.idleCodeName), current, wouldBecome });
+    return { decision: d, text: describeDecision(d, s.registry.idleCodeName), current, wouldBecome };
   });
-  r.get('/agents', (_req, res) => {
-    res.json(s.views.all());
+  handle(r, R.agents, ({ query }) => {
+    const ids = [...s.registry.agents.keys()].filter((id) => query.after === undefined || id > query.after).sort();
+    const page = ids.slice(0, query.limit);
+    const entries = page.map((id) => s.views.view(id)).filter((v) => v !== null);
+    return { entries, next: page.length === query.limit && ids.length > query.limit ? page[page.length - 1]! : null };
   });
-  r.get('/agents/:id', (req, res) => {
-    const view = s.views.view(req.params.id!);
-    if (!view) throw notFound(`agent "${req.params.id}" not found`);
-    res.json(view);
+  handle(r, R.agent, ({ params }) => {
+    const view = s.views.view(params.id);
+    if (!view) throw notFound(`agent "${params.id}" not found`);
+    return view;
   });
-  r.get('/audit', (req, res) => {
-    const q = parseOrThrow(auditQuery, req.query, 'audit query');
-    const entries = s.stores.audit.query(q);
+  handle(r, R.audit, ({ query }) => {
+    const entries = s.stores.audit.query(query);
     const last = entries[entries.length - 1];
-    res.json({ entries, next: entries.length === q.limit && last ? last.id : null });
+    return { entries, next: entries.length === query.limit && last ? last.id : null };
   });
   return r;
 }
