@@ -8,6 +8,7 @@ import type { Logger } from '../server/logger.js';
 import { migrateGraphStore } from '../server/store/graph-store.js';
 import type { Db } from '../server/store/db.js';
 import { sandboxPage } from './sandbox-page.js';
+import { sandboxServiceAccounts } from './sandbox-service-accounts.js';
 
 export interface SandboxInfo {
   adminKey: string;
@@ -34,7 +35,8 @@ export interface Sandbox {
  * components plus a control panel that drives the emulators.
  */
 export async function startSandbox(base: Config, logger: Logger): Promise<Sandbox> {
-  const graph: GraphEmulator = await startGraphEmulator({ quiet: true });
+  const serviceAccounts = await sandboxServiceAccounts(base);
+  const graph: GraphEmulator = await startGraphEmulator({ quiet: true, ...serviceAccounts.emulator });
   // Undocumented emulator conveniences the connector still relies on (emulators/webex-cc/README.md, "not documented behaviour").
   const webex: WebexEmulator = await startWebexEmulator({ quiet: true, inventions: { orgWideSocket: true, adminActsOnAnyAgent: true, peopleOnCcHost: true, changedByActors: true, echoTrackingId: true, legacyContactFrames: true, activitiesOverlap: true, codeSwitchMovesStateTime: true }, rateLimitPerMinute: 0 });
   const config = loadConfig(
@@ -43,7 +45,7 @@ export async function startSandbox(base: Config, logger: Logger): Promise<Sandbo
       mode: 'sandbox',
       // The sandbox serves demo keys at /sandbox/info: it only ever listens on loopback.
       host: '127.0.0.1',
-      port: base.port,
+      port: serviceAccounts.port,
       dbPath: base.dbPath,
       logLevel: base.logLevel,
       'sync.reconcileIntervalMs': 30_000,
@@ -53,7 +55,7 @@ export async function startSandbox(base: Config, logger: Logger): Promise<Sandbo
       'graph.clientSecret': graph.clientSecret,
       'graph.authorityHost': graph.url,
       'graph.graphBaseUrl': graph.url,
-      'graph.presenceMode': 'poll',
+      ...serviceAccounts.overrides,
       'graph.minPollIntervalMs': 1000,
       'webex.baseUrl': webex.url,
       'webex.orgId': webex.orgId,

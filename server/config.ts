@@ -63,10 +63,25 @@ export const configSchema = z.object({
     .object({
       baseUrl: z.string().url().optional(),
       orgId: z.string().min(1).optional(),
-      /** Integration (service) access token with cjp:config_read cjp:user scopes. */
+      /** Static access token (cjp:config_read cjp:user; cjp:config_write for webhooks); OAuth below refreshes instead. */
       accessToken: z.string().min(1).optional(),
+      /** Identity origin: OAuth token refresh and the People API (agent widget tokens, whom the connector acts as). */
+      identityBaseUrl: z.string().url().default('https://webexapis.com'),
+      /** OAuth client (integration or Service App) of a supervisor with "Change Agent States" over the synced teams. */
+      clientId: z.string().min(1).optional(),
+      clientSecret: z.string().min(1).optional(),
+      refreshToken: z.string().min(1).optional(),
+      /** An administrator's (or Service App's) credential for the Subscriptions API, which supervisors may not use. */
+      adminAccessToken: z.string().min(1).optional(),
+      adminRefreshToken: z.string().min(1).optional(),
+      /** Requests per minute per client id (Webex default 300, raisable through Cisco); every call shares it. */
+      budgetPerMinute: z.coerce.number().int().min(1).max(100_000).default(300),
+      /** Key signing the connector's command ids (ownership survives a lost database); default derived from org and client. */
+      commandKey: z.string().min(16).optional(),
+      /** 'webhook' (Subscriptions API, the documented org-wide feed) or 'websocket' (the subscribing user's own events). */
       events: z.enum(['websocket', 'webhook']).default('websocket'),
-      webhookSecret: z.string().min(8).optional(),
+      /** Webhook signing secret: Webex requires 32–256 characters. */
+      webhookSecret: z.string().min(8).max(256).optional(),
     })
     .prefault({}),
 });
@@ -104,10 +119,18 @@ const ENV_MAP: Record<string, string> = {
   TPC_WEBEX_ACCESS_TOKEN: 'webex.accessToken',
   TPC_WEBEX_EVENTS: 'webex.events',
   TPC_WEBEX_WEBHOOK_SECRET: 'webex.webhookSecret',
+  TPC_WEBEX_IDENTITY_BASE_URL: 'webex.identityBaseUrl',
+  TPC_WEBEX_CLIENT_ID: 'webex.clientId',
+  TPC_WEBEX_CLIENT_SECRET: 'webex.clientSecret',
+  TPC_WEBEX_REFRESH_TOKEN: 'webex.refreshToken',
+  TPC_WEBEX_ADMIN_ACCESS_TOKEN: 'webex.adminAccessToken',
+  TPC_WEBEX_ADMIN_REFRESH_TOKEN: 'webex.adminRefreshToken',
+  TPC_WEBEX_BUDGET_PER_MINUTE: 'webex.budgetPerMinute',
+  TPC_WEBEX_COMMAND_KEY: 'webex.commandKey',
 };
 
 /** Secrets may also come from files: TPC_GRAPH_CLIENT_SECRET_FILE=/run/secrets/graph. */
-const SECRET_FILE_VARS = ['TPC_GRAPH_CLIENT_SECRET', 'TPC_WEBEX_ACCESS_TOKEN', 'TPC_WEBEX_WEBHOOK_SECRET', 'TPC_BOOTSTRAP_ADMIN_KEY'];
+const SECRET_FILE_VARS = ['TPC_GRAPH_CLIENT_SECRET', 'TPC_WEBEX_ACCESS_TOKEN', 'TPC_WEBEX_WEBHOOK_SECRET', 'TPC_WEBEX_CLIENT_SECRET', 'TPC_WEBEX_REFRESH_TOKEN', 'TPC_WEBEX_ADMIN_ACCESS_TOKEN', 'TPC_WEBEX_ADMIN_REFRESH_TOKEN', 'TPC_WEBEX_COMMAND_KEY', 'TPC_BOOTSTRAP_ADMIN_KEY'];
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -173,10 +196,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       [config.graph.clientSecret ?? config.graph.certificatePath, 'graph.clientSecret or graph.certificatePath'],
       [config.webex.baseUrl, 'webex.baseUrl (TPC_WEBEX_BASE_URL)'],
       [config.webex.orgId, 'webex.orgId (TPC_WEBEX_ORG_ID)'],
-      [config.webex.accessToken, 'webex.accessToken (TPC_WEBEX_ACCESS_TOKEN)'],
+      [
+        config.webex.accessToken ?? (config.webex.clientId && config.webex.clientSecret && config.webex.refreshToken),
+        'webex.accessToken (TPC_WEBEX_ACCESS_TOKEN), or webex.clientId, clientSecret and refreshToken',
+      ],
     ];
     const missing = need.filter(([v]) => !v).map(([, name]) => `${name}: required in live mode`);
     if (config.graph.presenceMode === 'subscribe' && !config.publicUrl) missing.push('publicUrl (TPC_PUBLIC_URL): required for subscribe mode');
+    if (config.webex.events === 'webhook' && !config.publicUrl) missing.push('publicUrl (TPC_PUBLIC_URL): required for Webex webhooks (webex.events)');
+    if (config.webex.events === 'webhook' && !config.webex.webhookSecret) missing.push('webex.webhookSecret (TPC_WEBEX_WEBHOOK_SECRET): required for Webex webhooks (32–256 characters)');
     if (missing.length) throw new ConfigError(missing);
   }
   return deepFreeze(config);

@@ -4,6 +4,7 @@ import type express from 'express';
 import type { Router } from 'express';
 import { createApp, type App } from './app.js';
 import type { Config } from './config.js';
+import type { ServiceAccountSignIn } from './graph/service-account-port.js';
 import type { Principal } from './http/auth.js';
 import type { Logger } from './logger.js';
 import type { Clock, ContactCenter, Directory, GraphAdmin, PresenceSource, WriteBack } from './ports.js';
@@ -21,6 +22,8 @@ export interface ConnectorParts {
   webhooks?: [string, Router][];
   /** Tables owned by adapters that delete must empty. */
   extraTables?: readonly string[];
+  /** Interactive sign-in of delegated Graph service accounts (admin page). */
+  serviceAccounts?: ServiceAccountSignIn | null;
   close?: () => Promise<void>;
 }
 
@@ -90,6 +93,7 @@ export async function startConnector(o: ConnectorOptions): Promise<Connector> {
     logger,
     publisher: app.gateway,
     extraTables: parts.extraTables ?? [],
+    serviceAccounts: parts.serviceAccounts ?? null,
   });
   app.attach(services);
 

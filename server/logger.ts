@@ -37,6 +37,8 @@ export const REDACT_PATHS = [
   'config.bootstrapAdminKey',
   'config.graph.clientSecret',
   'config.graph.serviceAccounts[*].password',
+  'graph.tokenCacheKey',
+  'config.graph.tokenCacheKey',
   'config.webex.accessToken',
   'config.webex.webhookSecret',
 ];

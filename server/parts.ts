@@ -3,6 +3,7 @@ import type { Config } from './config.js';
 import type { ConnectorParts } from './connector.js';
 import { createWebexAdapter } from './contact-center/webex/webex-adapter.js';
 import { createGraphSide } from './graph/index.js';
+import { createSignInCallbackRouter } from './http/service-account-router.js';
 import { createWebexWebhookRouter } from './http/webex-webhook-router.js';
 import type { Logger } from './logger.js';
 import { systemClock } from './ports.js';
@@ -38,6 +39,8 @@ export async function buildParts(config: Config, db: Db, logger: Logger, caCertP
   const writeBack = new WriteBackService({ writer: graph.writer, clock, logger: logger.child({ component: 'write-back' }), echoWindowMs: config.sync.echoWindowMs });
   const webhooks: [string, Router][] = [];
   if (graph.webhookRouter) webhooks.push(['/', graph.webhookRouter]);
+  const serviceAccounts = graph.connection.serviceAccountAuth;
+  if (serviceAccounts) webhooks.push(['/', createSignInCallbackRouter(serviceAccounts, logger)]);
   if (config.webex.events === 'webhook' && webhookSecret) webhooks.push(['/', createWebexWebhookRouter(cc, webhookSecret, { logger })]);
   return {
     cc,
@@ -46,7 +49,8 @@ export async function buildParts(config: Config, db: Db, logger: Logger, caCertP
     graphAdmin: graph.admin,
     writeBack,
     webhooks,
-    extraTables: ['graph_subscriptions', 'notification_inbox'],
+    extraTables: ['graph_subscriptions', 'notification_inbox', 'graph_token_cache', 'graph_service_accounts'],
+    serviceAccounts,
     close: () => graph.close(),
   };
 }

@@ -3,7 +3,10 @@ import { ConfidentialClientApplication, LogLevel, type AuthenticationResult, typ
 import { AuthenticationHandler, Client, TelemetryHandler, type Context, type Middleware } from '@microsoft/microsoft-graph-client';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../ports.js';
+import type { TokenCacheStore } from '../store/token-cache-store.js';
 import { createHttpsTransport, HttpsMessageHandler, msalNetworkModule, type HttpsTransport } from './https-transport.js';
+import { ServiceAccountAuth } from './service-account-auth.js';
+import type { TokenCacheCipher } from './service-account-cipher.js';
 
 /**
  * Identity (msal-node confidential client) and the Graph client, wired once. The real Microsoft endpoints are
@@ -29,11 +32,18 @@ export interface GraphClientOptions {
   caCertPem?: string;
   clock: Clock;
   logger: Logger;
+  /** Service accounts signed in interactively: their encrypted token cache and the redirect URI. */
+  serviceAccounts?: { store: TokenCacheStore; cipher: TokenCacheCipher; usernames: readonly string[]; redirectUri: string | undefined };
 }
 
+/**
+ * A delegated service account. Without a password its tokens come from the interactive sign-in's token cache
+ * (silent renewal); with one, from the password grant (ROPC), which the configuration allows only when
+ * graph.serviceAccountAuth is 'password' — Microsoft refuses ROPC under MFA and conditional access.
+ */
 export interface ServiceAccount {
   username: string;
-  password: string;
+  password?: string;
 }
 
 export interface GraphConnection {
@@ -42,8 +52,10 @@ export interface GraphConnection {
   readonly authorityHost: string;
   /** App-only client (client credentials). */
   readonly app: Client;
-  /** Client acting as a delegated service account (password grant); one per username, cached. */
+  /** Client acting as a delegated service account; one per username, cached. */
   delegated(account: ServiceAccount): Client;
+  /** Interactive sign-in and silent renewal of service accounts; null when not configured. */
+  readonly serviceAccountAuth: ServiceAccountAuth | null;
   appToken(): Promise<string>;
   delegatedToken(account: ServiceAccount): Promise<string>;
   /** When the app token in use was obtained from the token endpoint (not the cache), or null. */
@@ -86,6 +98,9 @@ export function createGraphConnection(options: GraphClientOptions): GraphConnect
     },
   };
   const cca = new ConfidentialClientApplication(msalConfig);
+  const serviceAccountAuth = options.serviceAccounts
+    ? new ServiceAccountAuth({ msal: msalConfig, ...options.serviceAccounts, clock, logger: logger.child({ component: 'graph-service-accounts' }) })
+    : null;
 
   let acquiredAt: number | null = null;
   let expiresAt: number | null = null;
@@ -110,8 +125,13 @@ export function createGraphConnection(options: GraphClientOptions): GraphConnect
 
   const delegatedCache = new Map<string, { token: string; expiresAt: number } | Promise<string>>();
   const delegatedToken = async (account: ServiceAccount): Promise<string> => {
+    if (account.password === undefined) {
+      if (!serviceAccountAuth) throw new Error(`service account ${account.username} has no password and no token cache is configured`);
+      return (await serviceAccountAuth.token(account.username)).accessToken;
+    }
+    const password = account.password;
     // Keyed by username and a digest of the password, so a changed password never reuses an old token.
-    const key = `${account.username}\u0000${createHash('sha256').update(account.password).digest('base64')}`;
+    const key = `${account.username}\u0000${createHash('sha256').update(password).digest('base64')}`;
     const cached = delegatedCache.get(key);
     if (cached instanceof Promise) return cached;
     // Renew five minutes early, as msal does for cached tokens, so a call never leaves with a dying token.
@@ -119,7 +139,7 @@ export function createGraphConnection(options: GraphClientOptions): GraphConnect
     const pending = (async () => {
       try {
         const result = checked(
-          await cca.acquireTokenByUsernamePassword({ scopes: [GRAPH_SCOPE], username: account.username, password: account.password }),
+          await cca.acquireTokenByUsernamePassword({ scopes: [GRAPH_SCOPE], username: account.username, password }),
           `delegated token for ${account.username}`,
         );
         const exp = result.expiresOn ? result.expiresOn.getTime() : clock.now() + 3_600_000;
@@ -170,12 +190,14 @@ export function createGraphConnection(options: GraphClientOptions): GraphConnect
           () => delegatedToken(account),
           () => {
             for (const key of delegatedCache.keys()) if (key.startsWith(`${account.username}\u0000`)) delegatedCache.delete(key);
+            serviceAccountAuth?.invalidate(account.username);
           },
         );
         delegatedClients.set(account.username, client);
       }
       return client;
     },
+    serviceAccountAuth,
     appToken,
     delegatedToken,
     tokenAcquiredAt: () => acquiredAt,

@@ -7,6 +7,9 @@ import { createGraphWebhookRouter } from '../http/graph-webhook-router.js';
 import type { Logger } from '../logger.js';
 import type { Clock, Directory, GraphAdmin, PresenceSource, TeamsPresenceWriter } from '../ports.js';
 import { GraphStore } from '../store/graph-store.js';
+import { TokenCacheStore } from '../store/token-cache-store.js';
+import { SIGN_IN_CALLBACK_PATH } from '../http/service-account-router.js';
+import { parseTokenCacheKey, TokenCacheCipher } from './service-account-cipher.js';
 import { GraphAdminChecks } from './graph-admin.js';
 import { createGraphConnection, type GraphCertificateCredential, type GraphConnection } from './graph-client.js';
 import { GraphDirectory } from './graph-directory.js';
@@ -54,12 +57,26 @@ function certificateCredential(config: Config['graph']): GraphCertificateCredent
   return { certificatePem, privateKeyPem };
 }
 
+/** Service accounts without passwords sign in interactively; their token cache needs the encryption key. */
+function serviceAccountSignIn(config: Config['graph'], deps: GraphSideDeps) {
+  if (config.serviceAccountAuth !== 'authorization-code' || config.serviceAccounts.length === 0) return undefined;
+  if (!config.tokenCacheKey) throw new AppError('invalid', 'graph.tokenCacheKey is required to keep signed-in service accounts', 'graph.tokenCacheKey');
+  const redirectUri = config.redirectUri ?? (deps.publicUrl ? `${deps.publicUrl.replace(/\/+$/, '')}${SIGN_IN_CALLBACK_PATH}` : undefined);
+  return {
+    store: new TokenCacheStore(deps.db),
+    cipher: new TokenCacheCipher(parseTokenCacheKey(config.tokenCacheKey)),
+    usernames: config.serviceAccounts.map((a) => a.username),
+    redirectUri,
+  };
+}
+
 export function createGraphSide(config: Config['graph'], deps: GraphSideDeps): GraphSide {
   const { clock, logger } = deps;
   if (!config.tenantId || !config.clientId) throw new AppError('invalid', 'graph.tenantId and graph.clientId are required', 'graph.tenantId');
   const certificate = certificateCredential(config);
   if (!certificate && !config.clientSecret) throw new AppError('invalid', 'graph.clientSecret or graph.certificatePath is required', 'graph.clientSecret');
   const caCertPem = deps.caCertPem ?? (config.caCertPath ? readFileSync(config.caCertPath, 'utf8') : undefined);
+  const serviceAccounts = serviceAccountSignIn(config, deps);
   const connection = createGraphConnection({
     tenantId: config.tenantId,
     clientId: config.clientId,
@@ -67,6 +84,7 @@ export function createGraphSide(config: Config['graph'], deps: GraphSideDeps): G
     authorityHost: config.authorityHost,
     graphBaseUrl: config.graphBaseUrl,
     ...(caCertPem ? { caCertPem } : {}),
+    ...(serviceAccounts ? { serviceAccounts } : {}),
     clock,
     logger: logger.child({ component: 'graph' }),
   });

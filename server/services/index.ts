@@ -12,6 +12,7 @@ import { PresenceHealthMonitor } from './presence-health-monitor.js';
 import { ProfileService } from './profile-service.js';
 import { SyncService } from './sync-service.js';
 import { ViewService } from './view-service.js';
+import type { ServiceAccountSignIn } from '../graph/service-account-port.js';
 
 export interface ServiceDeps {
   config: Config;
@@ -26,6 +27,8 @@ export interface ServiceDeps {
   /** Late-bound: the gateway exists only once the HTTP server does. */
   publisher: Publisher;
   extraTables?: readonly string[];
+  /** Interactive sign-in of the delegated Graph service accounts (subscribe mode), when configured. */
+  serviceAccounts?: ServiceAccountSignIn | null;
 }
 
 export type Services = ReturnType<typeof createServices>;
@@ -110,5 +113,5 @@ export function createServices(d: ServiceDeps) {
     };
   }
 
-  return { metrics, registry, sync, directory, lifecycle, profiles, agents, views, insights, monitor, status, stores: d.stores, cc: d.cc, presence: d.presence };
+  return { metrics, registry, sync, directory, lifecycle, profiles, agents, views, insights, monitor, status, stores: d.stores, cc: d.cc, presence: d.presence, serviceAccounts: d.serviceAccounts ?? null };
 }

@@ -95,7 +95,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
         if (res.status !== 201) throw new Error(`seeding service accounts failed: ${res.status} ${JSON.stringify(res.body)}`);
       }
       const configFile = join(dir, 'config.json');
-      writeFileSync(configFile, JSON.stringify({ graph: { serviceAccounts: accounts } }), { mode: 0o600 });
+      writeFileSync(configFile, JSON.stringify({ graph: { serviceAccountAuth: 'password', serviceAccounts: accounts } }), { mode: 0o600 });
       Object.assign(modeEnv, { TPC_CONFIG_FILE: configFile, TPC_GRAPH_PRESENCE_MODE: 'subscribe', TPC_PUBLIC_URL: `http://127.0.0.1:${port}` });
     }
     const adminKey = `bench-admin-${randomBytes(16).toString('hex')}`;

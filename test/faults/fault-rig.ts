@@ -69,6 +69,7 @@ export async function startRig(o: RigOptions = {}): Promise<Rig> {
         port,
         publicUrl: `http://127.0.0.1:${port}`,
         'graph.presenceMode': 'subscribe',
+        'graph.serviceAccountAuth': 'password',
         'graph.serviceAccounts': DEMO_SERVICE_ACCOUNTS.map((username) => ({ username, password: DEMO_PASSWORD })),
       }
     : {};

@@ -47,7 +47,7 @@ beforeAll(async () => {
   const secretFile = join(dir, 'webex-token');
   writeFileSync(secretFile, `${SECRETS.webexToken}\n`);
   const configFile = join(dir, 'config.json');
-  writeFileSync(configFile, JSON.stringify({ graph: { serviceAccounts: [{ username: 'svc@contoso.example', password: SECRETS.servicePassword }] } }));
+  writeFileSync(configFile, JSON.stringify({ graph: { serviceAccountAuth: 'password', serviceAccounts: [{ username: 'svc@contoso.example', password: SECRETS.servicePassword }] } }));
   const config = loadConfig(
     {
       TPC_CONFIG_FILE: configFile,
