@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { parseTokenCacheKey } from './graph/service-account-cipher.js';
 import { describeIssues } from './validation.js';
 
 /**
@@ -54,8 +55,22 @@ export const configSchema = z.object({
       /** Share of that budget the connector may use. */
       budgetShare: z.coerce.number().gt(0).max(1).default(0.5),
       minPollIntervalMs: ms.default(1_000),
-      /** Delegated service accounts for subscribe mode (username + password, one per 650 users). */
-      serviceAccounts: z.array(z.object({ username: z.string().min(1), password: z.string().min(1) })).default([]),
+      /**
+       * Delegated service accounts for subscribe mode, one per 650 users. An administrator signs each in once on
+       * the admin page (authorization code + PKCE, MFA allowed); TPC_GRAPH_SERVICE_ACCOUNTS takes a comma list.
+       */
+      serviceAccounts: z
+        .preprocess(
+          (v) => (typeof v === 'string' ? v.split(',').map((u) => u.trim()).filter(Boolean).map((username) => ({ username })) : v),
+          z.array(z.object({ username: z.string().min(1), password: z.string().min(1).optional() }).strict()),
+        )
+        .default([]),
+      /** 'authorization-code' (default): interactive sign-in, silent renewal. 'password': ROPC, explicit opt-in. */
+      serviceAccountAuth: z.enum(['authorization-code', 'password']).default('authorization-code'),
+      /** 32-byte key (base64 or hex) encrypting the service accounts' token cache at rest. */
+      tokenCacheKey: z.string().min(1).optional(),
+      /** Where Microsoft returns the browser after a service-account sign-in (default publicUrl + /auth/graph/callback). */
+      redirectUri: z.string().url().optional(),
       matchRefreshMs: ms.default(15 * 60_000),
     })
     .prefault({}),
@@ -114,6 +129,10 @@ const ENV_MAP: Record<string, string> = {
   TPC_GRAPH_PRESENCE_MODE: 'graph.presenceMode',
   TPC_GRAPH_BUDGET_SHARE: 'graph.budgetShare',
   TPC_GRAPH_THROTTLE_LIMIT: 'graph.throttleLimit',
+  TPC_GRAPH_SERVICE_ACCOUNTS: 'graph.serviceAccounts',
+  TPC_GRAPH_SERVICE_ACCOUNT_AUTH: 'graph.serviceAccountAuth',
+  TPC_GRAPH_TOKEN_CACHE_KEY: 'graph.tokenCacheKey',
+  TPC_GRAPH_REDIRECT_URI: 'graph.redirectUri',
   TPC_WEBEX_BASE_URL: 'webex.baseUrl',
   TPC_WEBEX_ORG_ID: 'webex.orgId',
   TPC_WEBEX_ACCESS_TOKEN: 'webex.accessToken',
@@ -130,7 +149,7 @@ const ENV_MAP: Record<string, string> = {
 };
 
 /** Secrets may also come from files: TPC_GRAPH_CLIENT_SECRET_FILE=/run/secrets/graph. */
-const SECRET_FILE_VARS = ['TPC_GRAPH_CLIENT_SECRET', 'TPC_WEBEX_ACCESS_TOKEN', 'TPC_WEBEX_WEBHOOK_SECRET', 'TPC_WEBEX_CLIENT_SECRET', 'TPC_WEBEX_REFRESH_TOKEN', 'TPC_WEBEX_ADMIN_ACCESS_TOKEN', 'TPC_WEBEX_ADMIN_REFRESH_TOKEN', 'TPC_WEBEX_COMMAND_KEY', 'TPC_BOOTSTRAP_ADMIN_KEY'];
+const SECRET_FILE_VARS = ['TPC_GRAPH_CLIENT_SECRET', 'TPC_GRAPH_TOKEN_CACHE_KEY', 'TPC_WEBEX_ACCESS_TOKEN', 'TPC_WEBEX_WEBHOOK_SECRET', 'TPC_WEBEX_CLIENT_SECRET', 'TPC_WEBEX_REFRESH_TOKEN', 'TPC_WEBEX_ADMIN_ACCESS_TOKEN', 'TPC_WEBEX_ADMIN_REFRESH_TOKEN', 'TPC_WEBEX_COMMAND_KEY', 'TPC_BOOTSTRAP_ADMIN_KEY'];
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -187,6 +206,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     for (const [k, v] of Object.entries(ENV_MAP)) if (setName(k) || !envByPath[v] || !env[envByPath[v]!]) envByPath[v] = setName(k) ?? k;
     for (const p of describeIssues(result.error)) problems.push(`${p.field}${envByPath[p.field] ? ` (${envByPath[p.field]})` : ''}: ${p.message}`);
   }
+  if (result.success) problems.push(...serviceAccountProblems(result.data.graph));
   if (problems.length > 0 || !result.success) throw new ConfigError(problems);
   const config = result.data;
   if (config.mode === 'live') {
@@ -205,9 +225,32 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (config.graph.presenceMode === 'subscribe' && !config.publicUrl) missing.push('publicUrl (TPC_PUBLIC_URL): required for subscribe mode');
     if (config.webex.events === 'webhook' && !config.publicUrl) missing.push('publicUrl (TPC_PUBLIC_URL): required for Webex webhooks (webex.events)');
     if (config.webex.events === 'webhook' && !config.webex.webhookSecret) missing.push('webex.webhookSecret (TPC_WEBEX_WEBHOOK_SECRET): required for Webex webhooks (32–256 characters)');
+    if (config.graph.presenceMode === 'subscribe' && config.graph.serviceAccounts.length === 0) missing.push('graph.serviceAccounts (TPC_GRAPH_SERVICE_ACCOUNTS): required for subscribe mode');
+    if (config.graph.serviceAccountAuth === 'authorization-code' && config.graph.serviceAccounts.length > 0 && !config.graph.tokenCacheKey) {
+      missing.push('graph.tokenCacheKey (TPC_GRAPH_TOKEN_CACHE_KEY or _FILE): required to keep signed-in service accounts');
+    }
     if (missing.length) throw new ConfigError(missing);
   }
   return deepFreeze(config);
+}
+
+/** Passwords only with the explicit ROPC opt-in; a usable token cache key whenever one is given. */
+function serviceAccountProblems(graph: z.infer<typeof configSchema>['graph']): string[] {
+  const out: string[] = [];
+  graph.serviceAccounts.forEach((a, i) => {
+    if (graph.serviceAccountAuth === 'password' && !a.password) out.push(`graph.serviceAccounts[${i}].password: required with graph.serviceAccountAuth=password`);
+    if (graph.serviceAccountAuth === 'authorization-code' && a.password) {
+      out.push(`graph.serviceAccounts[${i}].password: passwords are used only with graph.serviceAccountAuth=password (ROPC, which Microsoft refuses under MFA); sign the account in on the admin page instead`);
+    }
+  });
+  if (graph.tokenCacheKey !== undefined) {
+    try {
+      parseTokenCacheKey(graph.tokenCacheKey);
+    } catch (err) {
+      out.push(`graph.tokenCacheKey (TPC_GRAPH_TOKEN_CACHE_KEY): ${(err as Error).message.replace(/^graph\.tokenCacheKey /, '')}`);
+    }
+  }
+  return out;
 }
 
 function jsonProblem(err: SyntaxError): string {
