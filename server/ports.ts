@@ -45,6 +45,8 @@ export interface PresenceSourceHealth {
   /** Subscribe mode: earliest subscription expiry (ms epoch). */
   subscriptionExpiresAt?: number | null;
   subscriptions?: number;
+  /** Users Graph refuses (deleted, unknown): kept out of subscriptions and reads so the rest stay synced. */
+  isolatedUsers?: { teamsUserId: string; reason: string; since: number; detail: string }[];
   graphCalls: number;
 }
 

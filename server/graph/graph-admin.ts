@@ -59,11 +59,13 @@ export class GraphAdminChecks implements GraphAdmin {
       case 'Presence.Read.All':
         return probe('reading presence (getPresencesByUserId)', () => getPresencesByUserId(app, [userId]));
       case 'Presence.ReadWrite.All':
-        // Clearing a session that does not exist changes nothing; 404 proves the write permission.
+        // clearPresence with the app's own session id (Graph demands the app id as sessionId) on a user id that
+        // does not exist: nobody's presence changes, and Graph checks the permission before the user, so only
+        // 401/403 mean "not granted" — 404 or 400 prove the call was authorised.
         return probe(
-          'clearing a non-existent presence session',
-          () => app.api(`/users/${encodeURIComponent(userId)}/presence/clearPresence`).post({ sessionId: randomUUID() }),
-          [404],
+          'clearing the app presence session of a non-existent user',
+          () => app.api(`/users/${encodeURIComponent(randomUUID())}/presence/clearPresence`).post({ sessionId: this.connection.clientId }),
+          [400, 404],
         );
       case 'User.Read.All':
         return probe('listing users', () => app.api('/users').select(['id']).top(1).get());

@@ -109,6 +109,7 @@ export function createGraphSide(config: Config['graph'], deps: GraphSideDeps): G
       publicUrl: deps.publicUrl,
       ...budget,
       ...(deps.reconcileIntervalMs !== undefined ? { reconcileIntervalMs: deps.reconcileIntervalMs } : {}),
+      ...(caCertPem ? { caCertPem } : {}),
     });
     presenceSource = source;
     webhookRouter = createGraphWebhookRouter(source.intake, { logger: logger.child({ component: 'graph-webhook' }) });

@@ -3,13 +3,15 @@ import type { Logger } from '../logger.js';
 import type { Clock } from '../ports.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { NotificationDecryptError, signatureValid, unwrapKey, type EncryptionCertificate } from './notification-crypto.js';
-import type { ChangeNotification, IntakeResult, LifecycleNotification, WebhookIntake } from './notification-schema.js';
+import type { ChangeNotification, InboxBatch, IntakeResult, LifecycleNotification, WebhookIntake } from './notification-schema.js';
 
 /**
  * The webhook's synchronous half: every item's `clientState` is compared in constant time with the one the
- * connector gave its subscription, encrypted content must carry a valid signature, and the accepted raw
- * items are written to the SQLite inbox before the caller answers 202. Decryption and presence handling
- * happen later in the inbox worker. Rejections are logged without any secret.
+ * connector gave its subscription (a cheap check that keeps forged posts out of the database), and the
+ * accepted raw items are written to the SQLite inbox — one row per POST, with its validation tokens — before
+ * the caller answers 202. Validation tokens, signatures, replays, decryption and presence handling happen
+ * later in the inbox worker (`checkSignature` is its signature check). Rejections are logged without any
+ * secret, sampled: at most one line per reason per minute.
  */
 
 export interface ClientStateLookup {
@@ -37,53 +39,26 @@ export function secretEquals(given: string | null | undefined, expected: string)
   return timingSafeEqual(digest(given), digest(expected));
 }
 
-export type RejectReason = 'unknown-subscription' | 'client-state-mismatch' | 'bad-signature' | 'unknown-certificate' | 'bad-key' | 'no-certificate';
+export type RejectReason = 'unknown-subscription' | 'client-state-mismatch' | 'bad-signature' | 'unknown-certificate' | 'bad-key' | 'no-certificate' | 'bad-validation-token' | 'replayed';
+
+const LOG_EVERY_MS = 60_000;
 
 export class NotificationIntake implements WebhookIntake {
   rejectedCount = 0;
+  private readonly lastLog = new Map<string, { at: number; suppressed: number }>();
 
   constructor(private readonly options: NotificationIntakeOptions) {}
 
-  acceptNotifications(items: ChangeNotification[]): IntakeResult {
-    return this.accept(items, (item) => this.checkChange(item));
+  acceptNotifications(items: ChangeNotification[], validationTokens?: readonly string[] | null): IntakeResult {
+    return this.accept('change', items, validationTokens ?? []);
   }
 
   acceptLifecycle(items: LifecycleNotification[]): IntakeResult {
-    return this.accept(items, () => null);
+    return this.accept('lifecycle', items, []);
   }
 
-  private accept<T extends { subscriptionId: string; clientState?: string | null }>(items: T[], extra: (item: T) => RejectReason | null): IntakeResult {
-    const { store, clock, logger } = this.options;
-    const bodies: string[] = [];
-    let rejected = 0;
-    for (const item of items) {
-      const reason = this.checkClientState(item) ?? extra(item);
-      if (reason) {
-        rejected += 1;
-        logger.warn({ subscriptionId: item.subscriptionId.slice(0, 64), reason }, 'Graph notification rejected');
-        continue;
-      }
-      bodies.push(JSON.stringify(item));
-    }
-    this.rejectedCount += rejected;
-    if (bodies.length > 0) {
-      store.enqueue(bodies, clock.now());
-      this.options.onQueued();
-    }
-    return { accepted: bodies.length, rejected };
-  }
-
-  private checkClientState(item: { subscriptionId: string; clientState?: string | null }): RejectReason | null {
-    const { lookup } = this.options;
-    const expected = lookup.clientStateOf(item.subscriptionId);
-    if (expected !== undefined) return secretEquals(item.clientState, expected) ? null : 'client-state-mismatch';
-    let matched = false;
-    // Every pending state is compared (no early exit), so timing says nothing about which one matched.
-    for (const pending of lookup.pendingClientStates()) if (secretEquals(item.clientState, pending)) matched = true;
-    return matched ? null : 'unknown-subscription';
-  }
-
-  private checkChange(item: ChangeNotification): RejectReason | null {
+  /** Signature of one rich item against the connector's certificate (null = valid). */
+  checkSignature(item: ChangeNotification): RejectReason | null {
     const content = item.encryptedContent;
     if (!content) return null;
     const cert = this.options.certificate();
@@ -95,5 +70,49 @@ export class NotificationIntake implements WebhookIntake {
       if (err instanceof NotificationDecryptError) return err.reason === 'bad-data' ? 'bad-signature' : err.reason;
       return 'bad-key';
     }
+  }
+
+  /** Logs a rejection, at most once per reason per minute (with how many were not logged). */
+  logRejection(reason: string, subscriptionId: string): void {
+    const now = this.options.clock.now();
+    const last = this.lastLog.get(reason);
+    if (last && now - last.at < LOG_EVERY_MS) {
+      last.suppressed += 1;
+      return;
+    }
+    this.options.logger.warn({ subscriptionId: subscriptionId.slice(0, 64), reason, suppressedSinceLast: last?.suppressed ?? 0 }, 'Graph notification rejected');
+    this.lastLog.set(reason, { at: now, suppressed: 0 });
+  }
+
+  private accept(kind: InboxBatch['kind'], items: { subscriptionId: string; clientState?: string | null }[], tokens: readonly string[]): IntakeResult {
+    const { store, clock } = this.options;
+    const accepted: Record<string, unknown>[] = [];
+    let rejected = 0;
+    for (const item of items) {
+      const reason = this.checkClientState(item);
+      if (reason) {
+        rejected += 1;
+        this.logRejection(reason, item.subscriptionId);
+        continue;
+      }
+      accepted.push(item as Record<string, unknown>);
+    }
+    this.rejectedCount += rejected;
+    if (accepted.length > 0) {
+      const batch: InboxBatch = { v: 2, kind, items: accepted, tokens: [...tokens] };
+      store.enqueue([JSON.stringify(batch)], clock.now());
+      this.options.onQueued();
+    }
+    return { accepted: accepted.length, rejected };
+  }
+
+  private checkClientState(item: { subscriptionId: string; clientState?: string | null }): RejectReason | null {
+    const { lookup } = this.options;
+    const expected = lookup.clientStateOf(item.subscriptionId);
+    if (expected !== undefined) return secretEquals(item.clientState, expected) ? null : 'client-state-mismatch';
+    let matched = false;
+    // Every pending state is compared (no early exit), so timing says nothing about which one matched.
+    for (const pending of lookup.pendingClientStates()) if (secretEquals(item.clientState, pending)) matched = true;
+    return matched ? null : 'unknown-subscription';
   }
 }

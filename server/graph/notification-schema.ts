@@ -44,7 +44,7 @@ export const lifecycleNotificationSchema = z
 
 export const notificationBodySchema = z.object({
   value: z.array(changeNotificationSchema).min(1).max(1_000),
-  validationTokens: z.array(z.string()).nullish(),
+  validationTokens: z.array(z.string().max(16_000)).max(100).nullish(),
 });
 
 export const lifecycleBodySchema = z.object({
@@ -73,12 +73,24 @@ export function notifiedUserId(item: ChangeNotification): string | null {
 }
 
 export interface WebhookIntake {
-  /** Validates every item and durably queues the accepted ones; synchronous so the 202 follows the write. */
-  acceptNotifications(items: ChangeNotification[]): IntakeResult;
+  /**
+   * Checks each item's clientState and durably queues the accepted ones together with the batch's
+   * validation tokens; synchronous so the 202 follows the write. Signatures, tokens and replays are checked
+   * by the inbox worker after the answer.
+   */
+  acceptNotifications(items: ChangeNotification[], validationTokens?: readonly string[] | null): IntakeResult;
   acceptLifecycle(items: LifecycleNotification[]): IntakeResult;
 }
 
 export interface IntakeResult {
   accepted: number;
   rejected: number;
+}
+
+/** One inbox row: the accepted items of one POST and the validation tokens that came with them. */
+export interface InboxBatch {
+  v: 2;
+  kind: 'change' | 'lifecycle';
+  items: Record<string, unknown>[];
+  tokens: string[];
 }

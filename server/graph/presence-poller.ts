@@ -4,6 +4,7 @@ import type { Clock, PresenceEvent } from '../ports.js';
 import { observationTime } from '../services/metrics.js';
 import { CallBudget } from './call-budget.js';
 import { describeGraphError, graphStatus, isRetryable, retryAfterMs } from './graph-errors.js';
+import { idAttributable, isolateBadIds, type IsolatedUsers } from './isolation.js';
 import { chunk, getPresencesByUserId } from './presence-api.js';
 import type { PresenceTracker } from './presence-tracker.js';
 
@@ -12,6 +13,8 @@ import type { PresenceTracker } from './presence-tracker.js';
  * call started only when the shared CallBudget allows it. A 429 pauses every call for Retry-After (or an
  * exponential backoff when absent) and the batch is retried; other failures are recorded for health and the
  * batch waits for the next cycle. Only observations that differ from the tracker's last one are emitted.
+ * With `isolation`, a batch refused in a way one bad id explains (400/404 — a deleted or unknown user) is
+ * halved until the refused ids are found; they are isolated and the rest is read at once.
  */
 
 export interface PollerStats {
@@ -29,6 +32,7 @@ export interface PresencePollerOptions {
   tracker: PresenceTracker;
   /** Calls in flight at once (default 4). */
   concurrency?: number;
+  isolation?: IsolatedUsers;
 }
 
 const MAX_THROTTLE_RETRIES = 6;
@@ -58,7 +62,9 @@ export class PresencePoller {
 
   /** One pass over `ids`; resolves when every batch was read, failed, or the poller stopped. */
   async runCycle(ids: readonly string[], via: PresenceEvent['via'], emit: (events: PresenceEvent[]) => void): Promise<void> {
-    const batches = chunk(ids);
+    const { isolation, clock } = this.options;
+    const now = clock.now();
+    const batches = chunk(isolation ? ids.filter((id) => !isolation.blocks(id, now, ['not-in-directory', 'presence-refused'])) : ids);
     let index = 0;
     const worker = async (): Promise<void> => {
       while (!this.stopped && index < batches.length) {
@@ -81,6 +87,29 @@ export class PresencePoller {
       const timer = this.options.clock.setTimeout(wake, ms);
       this.sleepers.add(wake);
     });
+  }
+
+  /** Finds and isolates the ids that make Graph refuse `batch`; returns the others. */
+  private async isolate(batch: string[], cause: unknown): Promise<string[]> {
+    const { isolation, client, clock, logger } = this.options;
+    const bad = await isolateBadIds(batch, async (ids) => {
+      if (!(await this.acquire())) throw new Error('poller stopped');
+      this.stats.graphCalls += 1;
+      try {
+        await getPresencesByUserId(client, [...ids]);
+        return false;
+      } catch (err) {
+        if (graphStatus(err) !== 500 && idAttributable(err)) return true;
+        throw err;
+      }
+    }).catch((err: unknown) => {
+      logger.warn({ error: describeGraphError(err) }, 'could not isolate the ids Graph refused');
+      return [] as string[];
+    });
+    if (bad.length === 0) return [];
+    isolation!.add(bad, 'presence-refused', `presence read refused: ${describeGraphError(cause)}`, clock.now());
+    logger.warn({ users: bad.length }, 'users whose presence Graph refuses isolated from presence reads');
+    return batch.filter((id) => !bad.includes(id));
   }
 
   private async acquire(): Promise<boolean> {
@@ -129,6 +158,11 @@ export class PresencePoller {
           return;
         }
         logger.warn({ status, error: this.stats.lastError, batch: batch.length }, 'presence read failed');
+        if (this.options.isolation && status !== 500 && idAttributable(err)) {
+          const rest = await this.isolate(batch, err);
+          if (rest.length > 0 && rest.length < batch.length) return this.readBatch(rest, via, emit);
+          return;
+        }
         if (isRetryable(err) && attempt < MAX_ERROR_RETRIES) {
           await this.sleep(backoff);
           continue;

@@ -4,19 +4,24 @@ import { observationTime } from '../services/metrics.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { CallBudget } from './call-budget.js';
 import type { GraphConnection, ServiceAccount } from './graph-client.js';
-import { createEncryptionCertificate, decryptContent, type EncryptionCertificate } from './notification-crypto.js';
+import { createHttpsTransport, type HttpsTransport } from './https-transport.js';
+import { InboxWorker, REPLAY_WINDOW_MS } from './inbox-worker.js';
+import { IsolatedUsers } from './isolation.js';
+import { createEncryptionCertificate, type EncryptionCertificate } from './notification-crypto.js';
 import { NotificationIntake } from './notification-intake.js';
-import { notifiedUserId, presenceResourceSchema, type ChangeNotification } from './notification-schema.js';
 import { pollIntervalMs } from './poll-presence-source.js';
 import { MAX_IDS_PER_CALL, toPresence } from './presence-api.js';
 import { PresencePoller } from './presence-poller.js';
 import { PresenceTracker } from './presence-tracker.js';
 import { SubscriptionManager } from './subscription-manager.js';
+import { ValidationTokenVerifier } from './validation-token-verifier.js';
 
 /**
  * Subscribe mode: watched users are split into stable groups of ≤650, group i subscribed by service account
- * i. Notifications reach the inbox through the webhook (NotificationIntake); a worker drains it, decrypts,
- * and emits changed presence. Presence has no `missed` lifecycle event, so a slow reconcile poll
+ * i. Notifications reach the inbox through the webhook (NotificationIntake); a worker (InboxWorker) drains
+ * it — validation tokens, signatures, replays — decrypts, and emits changed presence. Users Graph refuses
+ * (deleted, unknown) are isolated (IsolatedUsers) and listed in health; one refused by subscriptions but
+ * readable is polled instead. Presence has no `missed` lifecycle event, so a slow reconcile poll
  * (app-only getPresencesByUserId, same budget rules as poll mode) is the safety net; users beyond the
  * accounts' capacity are polled at the poll-mode interval instead.
  */
@@ -38,12 +43,17 @@ export interface SubscribePresenceSourceOptions {
   /** Full reconcile poll period (default 5 minutes). */
   reconcileIntervalMs?: number;
   certificate?: EncryptionCertificate;
+  /** CA to trust when reading the identity platform's OpenID metadata and keys (the emulator's). */
+  caCertPem?: string;
 }
 
 export class SubscribePresenceSource implements PresenceSource {
   readonly mode = 'subscribe' as const;
   readonly intake: NotificationIntake;
   readonly manager: SubscriptionManager;
+  readonly isolation = new IsolatedUsers();
+  readonly worker: InboxWorker;
+  private readonly transport: HttpsTransport;
   private readonly tracker = new PresenceTracker();
   private readonly poller: PresencePoller;
   private readonly budget: CallBudget;
@@ -63,7 +73,7 @@ export class SubscribePresenceSource implements PresenceSource {
   constructor(private readonly o: SubscribePresenceSourceOptions) {
     this.cert = o.certificate ?? null;
     this.budget = new CallBudget(o.throttleWindowMs, o.throttleLimit, o.budgetShare);
-    this.poller = new PresencePoller({ client: o.connection.app, clock: o.clock, logger: o.logger, budget: this.budget, tracker: this.tracker });
+    this.poller = new PresencePoller({ client: o.connection.app, clock: o.clock, logger: o.logger, budget: this.budget, tracker: this.tracker, isolation: this.isolation });
     const base = o.publicUrl.replace(/\/+$/, '');
     this.manager = new SubscriptionManager({
       connection: o.connection,
@@ -73,6 +83,7 @@ export class SubscribePresenceSource implements PresenceSource {
       certificate: () => this.cert!,
       notificationUrl: base + GRAPH_WEBHOOK_PATHS.notifications,
       lifecycleNotificationUrl: base + GRAPH_WEBHOOK_PATHS.lifecycle,
+      isolation: this.isolation,
       onError: (message) => (this.subscriptionError = message),
     });
     this.intake = new NotificationIntake({
@@ -82,6 +93,27 @@ export class SubscribePresenceSource implements PresenceSource {
       clock: o.clock,
       logger: o.logger,
       onQueued: () => this.scheduleDrain(),
+    });
+    this.transport = createHttpsTransport({ ...(o.caCertPem ? { caCertPem: o.caCertPem } : {}), timeoutMs: 10_000 });
+    const verifier = new ValidationTokenVerifier({
+      authorityHost: o.connection.authorityHost,
+      tenantId: o.connection.tenantId,
+      clientId: o.connection.clientId,
+      clock: o.clock,
+      fetchJson: async (url) => {
+        const reply = await this.transport.request(url, { method: 'GET', headers: { accept: 'application/json' } });
+        if (reply.status !== 200) throw new Error(`GET ${url} answered ${reply.status}`);
+        return JSON.parse(reply.body) as unknown;
+      },
+    });
+    this.worker = new InboxWorker({
+      store: o.store,
+      clock: o.clock,
+      logger: o.logger,
+      intake: this.intake,
+      verifier,
+      certificate: () => this.cert,
+      onLifecycle: (id, event) => this.manager.onLifecycle(id, event),
     });
   }
 
@@ -104,11 +136,13 @@ export class SubscribePresenceSource implements PresenceSource {
     await this.loopDone;
     await this.manager.stop();
     await this.draining;
+    this.transport.close();
   }
 
   watch(teamsUserIds: readonly string[]): void {
     this.ids = [...new Set(teamsUserIds)];
     this.tracker.retain(this.ids);
+    this.isolation.retain(this.ids);
     if (this.active) this.regroup();
   }
 
@@ -123,6 +157,7 @@ export class SubscribePresenceSource implements PresenceSource {
       subscriptionExpiresAt: this.manager.earliestExpiry(),
       subscriptions: this.manager.activeCount(),
       graphCalls: s.graphCalls,
+      isolatedUsers: this.isolation.list(),
     };
   }
 
@@ -160,13 +195,21 @@ export class SubscribePresenceSource implements PresenceSource {
     while (this.active) {
       const now = clock.now();
       const isFull = now >= nextFullAt;
-      const ids = isFull ? this.ids : this.uncovered;
+      const ids = isFull ? this.ids : this.fastPolled();
       if (isFull) nextFullAt = now + full;
       if (ids.length > 0) await this.poller.runCycle(ids, isFull ? 'reconcile' : 'poll', this.emit);
       if (!this.active) break;
-      const fast = this.uncovered.length > 0 ? pollIntervalMs(this.uncovered.length, this.budget, this.o.minPollIntervalMs) : Infinity;
+      const fastIds = this.fastPolled().length;
+      const fast = fastIds > 0 ? pollIntervalMs(fastIds, this.budget, this.o.minPollIntervalMs) : Infinity;
       await this.poller.sleep(Math.max(1, Math.min(fast, nextFullAt - clock.now())));
     }
+  }
+
+  /** Users polled at the poll-mode pace: beyond the accounts' capacity, or refused by subscriptions. */
+  private fastPolled(): string[] {
+    const now = this.o.clock.now();
+    const refused = this.ids.filter((id) => this.isolation.blocks(id, now, ['subscription-refused']));
+    return refused.length === 0 ? this.uncovered : [...this.uncovered, ...refused];
   }
 
   private scheduleDrain(): void {
@@ -189,48 +232,30 @@ export class SubscribePresenceSource implements PresenceSource {
   private async drain(): Promise<void> {
     const { store, clock, logger } = this.o;
     for (;;) {
-      const items = store.pending(500);
-      if (items.length === 0) break;
+      const { done, outcome, unavailable, rows } = await this.worker.run(500);
+      store.markProcessed(done, clock.now());
+      this.notificationsProcessed += done.length;
       const events: PresenceEvent[] = [];
-      const basicIds: string[] = [];
-      for (const item of items) {
-        try {
-          this.process(JSON.parse(item.body) as Record<string, unknown>, events, basicIds);
-        } catch (err) {
-          logger.warn({ inboxId: item.id, error: (err as Error).message }, 'Graph notification could not be processed');
+      for (const resource of outcome.resources) {
+        if (this.tracker.observe(resource.id, toPresence(resource))) {
+          events.push({ teamsUserId: resource.id, presence: this.tracker.get(resource.id)!, observedAt: observationTime(clock), via: 'notification' });
         }
       }
-      store.markProcessed(
-        items.map((i) => i.id),
-        clock.now(),
-      );
-      this.notificationsProcessed += items.length;
       if (events.length > 0) this.safeEmit(events);
       // Basic (unencrypted) notifications only name the user: read the presence itself.
-      if (basicIds.length > 0 && this.active) await this.poller.runCycle([...new Set(basicIds)], 'notification', (e) => this.safeEmit(e));
+      if (outcome.basicIds.length > 0 && this.active) await this.poller.runCycle([...new Set(outcome.basicIds)], 'notification', (e) => this.safeEmit(e));
+      if (unavailable) {
+        logger.warn({ error: unavailable }, 'notifications wait in the inbox until the signing keys can be read');
+        if (this.active) clock.setTimeout(() => this.scheduleDrain(), 5_000);
+        break;
+      }
+      if (rows === 0 || done.length === 0) break;
     }
     const now = clock.now();
     if (now - this.lastPurge > 60_000) {
       this.lastPurge = now;
       store.purgeProcessed(now - 3_600_000);
-    }
-  }
-
-  private process(item: Record<string, unknown>, events: PresenceEvent[], basicIds: string[]): void {
-    if (typeof item.lifecycleEvent === 'string') {
-      this.manager.onLifecycle(String(item.subscriptionId), item.lifecycleEvent);
-      return;
-    }
-    const change = item as ChangeNotification;
-    if (!change.encryptedContent) {
-      const id = notifiedUserId(change);
-      if (id) basicIds.push(id);
-      return;
-    }
-    if (!this.cert) throw new Error('no decryption certificate');
-    const resource = presenceResourceSchema.parse(decryptContent(change.encryptedContent, this.cert));
-    if (this.tracker.observe(resource.id, toPresence(resource))) {
-      events.push({ teamsUserId: resource.id, presence: this.tracker.get(resource.id)!, observedAt: observationTime(this.o.clock), via: 'notification' });
+      store.purgeSeenBefore(now - REPLAY_WINDOW_MS);
     }
   }
 

@@ -1,22 +1,27 @@
-import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../ports.js';
 import type { GraphStore } from '../store/graph-store.js';
 import type { GraphConnection, ServiceAccount } from './graph-client.js';
 import { describeGraphError, graphStatus } from './graph-errors.js';
+import type { IsolatedUsers } from './isolation.js';
 import type { ClientStateLookup } from './notification-intake.js';
 import type { EncryptionCertificate } from './notification-crypto.js';
+import { parseExpiry, SUBSCRIPTION_LIFETIME_MS, SubscriptionCreator } from './subscription-creator.js';
 
 /**
  * Presence subscriptions, one per service account (Graph allows one presence subscription per application
- * per delegated user), each covering one group of ≤650 users. Lifetime 60 minutes; renewed by PATCH 45
- * minutes after the last create/renew (so at most one renewal per ~45 minutes); recreated when the PATCH
- * answers 404 or the subscription expired unrenewed; `reauthorizationRequired` is answered with a PATCH,
- * which Graph counts as reauthorization. One timer per subscription, never per user.
+ * per delegated user), each covering one group of ≤650 users. Lifetime asked: 55 minutes (clock skew between
+ * connector and Graph cannot push it past Graph's 60). Renewed by PATCH about 40 minutes after the last
+ * create/renew, and in any case 10 minutes before expiry; a renewal whose answer does not move the expiry
+ * (Microsoft has said renewing presence subscriptions is not supported) is followed by a recreation, as is
+ * a 404 or an expiry passed unrenewed. `reauthorizationRequired` is answered with a PATCH, which Graph
+ * counts as reauthorization. Creation (directory check, bisection of refused ids, 409 orphans) lives in
+ * SubscriptionCreator. One timer per subscription, never per user.
  */
 
-export const SUBSCRIPTION_LIFETIME_MS = 60 * 60_000;
-export const RENEW_AFTER_MS = 45 * 60_000;
+export { SUBSCRIPTION_LIFETIME_MS } from './subscription-creator.js';
+export const RENEW_AFTER_MS = 40 * 60_000;
+const RENEW_MARGIN_MS = 10 * 60_000;
 const MAX_BACKOFF_MS = 5 * 60_000;
 
 export interface SubscriptionManagerOptions {
@@ -27,12 +32,15 @@ export interface SubscriptionManagerOptions {
   certificate: () => EncryptionCertificate;
   notificationUrl: string;
   lifecycleNotificationUrl: string;
+  isolation: IsolatedUsers;
   onError: (message: string | null) => void;
 }
 
 export interface Slot {
   account: ServiceAccount;
   userIds: string[];
+  /** The users the live subscription covers (userIds minus isolated ones). */
+  coveredIds: string[];
   subscriptionId: string | null;
   clientState: string | null;
   expiresAt: number | null;
@@ -42,17 +50,29 @@ export interface Slot {
   /** Serialises create/renew/delete for this slot. */
   chain: Promise<void>;
   renewals: number;
+  recreations: number;
 }
-
-const resourceFor = (ids: readonly string[]): string => `communications/presences?$filter=id in (${ids.map((id) => `'${id.replace(/'/g, "''")}'`).join(',')})`;
 
 export class SubscriptionManager implements ClientStateLookup {
   readonly slots: Slot[] = [];
   private readonly byId = new Map<string, Slot>();
   private readonly pending = new Set<string>();
   private stopped = false;
+  readonly creator: SubscriptionCreator;
 
-  constructor(private readonly o: SubscriptionManagerOptions) {}
+  constructor(private readonly o: SubscriptionManagerOptions) {
+    this.creator = new SubscriptionCreator({
+      connection: o.connection,
+      clock: o.clock,
+      logger: o.logger,
+      certificate: o.certificate,
+      notificationUrl: o.notificationUrl,
+      lifecycleNotificationUrl: o.lifecycleNotificationUrl,
+      isolation: o.isolation,
+      ours: () => new Set(this.byId.keys()),
+      pending: this.pending,
+    });
+  }
 
   clientStateOf(subscriptionId: string): string | undefined {
     return this.byId.get(subscriptionId)?.clientState ?? undefined;
@@ -71,7 +91,7 @@ export class SubscriptionManager implements ClientStateLookup {
   async removeLeftovers(accounts: readonly ServiceAccount[]): Promise<void> {
     for (const sub of this.o.store.subscriptions()) {
       const account = accounts.find((a) => a.username === sub.account);
-      if (account) await this.deleteRemote(account, sub.id);
+      if (account) await this.creator.deleteRemote(account, sub.id);
       this.o.store.deleteSubscription(sub.id);
     }
   }
@@ -80,7 +100,7 @@ export class SubscriptionManager implements ClientStateLookup {
   assign(index: number, account: ServiceAccount, userIds: string[]): void {
     let slot = this.slots[index];
     if (!slot) {
-      slot = { account, userIds: [], subscriptionId: null, clientState: null, expiresAt: null, renewedAt: null, failures: 0, timer: null, chain: Promise.resolve(), renewals: 0 };
+      slot = { account, userIds: [], coveredIds: [], subscriptionId: null, clientState: null, expiresAt: null, renewedAt: null, failures: 0, timer: null, chain: Promise.resolve(), renewals: 0, recreations: 0 };
       this.slots[index] = slot;
     }
     // Same membership: the subscription exists, is being created, or a retry is scheduled — nothing to do.
@@ -151,67 +171,57 @@ export class SubscriptionManager implements ClientStateLookup {
   private async recreate(slot: Slot): Promise<void> {
     await this.dropCurrent(slot);
     if (slot.userIds.length === 0) return;
-    const { connection, clock, store } = this.o;
-    const cert = this.o.certificate();
-    const clientState = randomBytes(32).toString('base64url');
-    this.pending.add(clientState);
-    try {
-      const body = {
-        changeType: 'updated',
-        notificationUrl: this.o.notificationUrl,
-        lifecycleNotificationUrl: this.o.lifecycleNotificationUrl,
-        resource: resourceFor(slot.userIds),
-        expirationDateTime: new Date(clock.now() + SUBSCRIPTION_LIFETIME_MS).toISOString(),
-        clientState,
-        includeResourceData: true,
-        encryptionCertificate: cert.certificateBase64,
-        encryptionCertificateId: cert.id,
-        latestSupportedTlsVersion: 'v1_2',
-      };
-      const created = (await connection.delegated(slot.account).api('/subscriptions').post(body)) as { id?: string; expirationDateTime?: string };
-      if (!created?.id) throw new Error('subscription create answered without an id');
-      const now = clock.now();
-      slot.subscriptionId = created.id;
-      slot.clientState = clientState;
-      slot.expiresAt = parseExpiry(created.expirationDateTime, now + SUBSCRIPTION_LIFETIME_MS);
-      slot.renewedAt = now;
-      this.byId.set(created.id, slot);
-      store.saveSubscription({ id: created.id, account: slot.account.username, userIds: slot.userIds, clientState, expiresAt: slot.expiresAt, createdAt: now });
-      this.o.logger.info({ subscriptionId: created.id, account: slot.account.username, users: slot.userIds.length }, 'Graph presence subscription created');
-      this.scheduleRenewal(slot);
-    } finally {
-      this.pending.delete(clientState);
-    }
+    const { clock, store } = this.o;
+    const created = await this.creator.create(slot.account, slot.userIds);
+    if (!created) return;
+    const now = clock.now();
+    slot.subscriptionId = created.id;
+    slot.clientState = created.clientState;
+    slot.coveredIds = created.coveredIds;
+    slot.expiresAt = created.expiresAt;
+    slot.renewedAt = now;
+    slot.recreations += 1;
+    this.byId.set(created.id, slot);
+    store.saveSubscription({ id: created.id, account: slot.account.username, userIds: created.coveredIds, clientState: created.clientState, expiresAt: created.expiresAt, createdAt: now });
+    this.o.logger.info({ subscriptionId: created.id, account: slot.account.username, users: created.coveredIds.length }, 'Graph presence subscription created');
+    this.scheduleRenewal(slot);
   }
 
   private async renew(slot: Slot): Promise<void> {
     const id = slot.subscriptionId;
     if (!id) return this.recreate(slot);
     const { connection, clock, store } = this.o;
+    const before = slot.expiresAt ?? 0;
+    let patched: { expirationDateTime?: string } | undefined;
     try {
-      const patched = (await connection
+      patched = (await connection
         .delegated(slot.account)
         .api(`/subscriptions/${encodeURIComponent(id)}`)
         .patch({ expirationDateTime: new Date(clock.now() + SUBSCRIPTION_LIFETIME_MS).toISOString() })) as { expirationDateTime?: string } | undefined;
-      const now = clock.now();
-      slot.expiresAt = parseExpiry(patched?.expirationDateTime, now + SUBSCRIPTION_LIFETIME_MS);
-      slot.renewedAt = now;
-      slot.renewals += 1;
-      store.setSubscriptionExpiry(id, slot.expiresAt);
-      this.scheduleRenewal(slot);
     } catch (err) {
       if (graphStatus(err) !== 404) throw err;
       this.o.logger.warn({ subscriptionId: id }, 'Graph subscription is gone; recreating');
       this.forget(slot);
-      await this.recreate(slot);
+      return this.recreate(slot);
     }
+    const expiresAt = parseExpiry(patched?.expirationDateTime, NaN);
+    // Both instants are on Graph's clock, so skew between the two clocks does not matter here.
+    if (!(expiresAt > before)) {
+      this.o.logger.warn({ subscriptionId: id }, 'Graph subscription renewal did not move the expiry; recreating');
+      return this.recreate(slot);
+    }
+    slot.expiresAt = expiresAt;
+    slot.renewedAt = clock.now();
+    slot.renewals += 1;
+    store.setSubscriptionExpiry(id, expiresAt);
+    this.scheduleRenewal(slot);
   }
 
   private scheduleRenewal(slot: Slot): void {
     const now = this.o.clock.now();
     const expiresAt = slot.expiresAt ?? now + SUBSCRIPTION_LIFETIME_MS;
-    // 45 minutes after the last renewal, and in any case well before expiry (Graph may grant less than asked).
-    const at = Math.min((slot.renewedAt ?? now) + RENEW_AFTER_MS, expiresAt - Math.min(5 * 60_000, (expiresAt - now) / 4));
+    // 40 minutes after the last renewal, and in any case well before expiry (Graph may grant less than asked).
+    const at = Math.min((slot.renewedAt ?? now) + RENEW_AFTER_MS, expiresAt - Math.min(RENEW_MARGIN_MS, (expiresAt - now) / 4));
     this.schedule(slot, at - now, () => (this.o.clock.now() >= (slot.expiresAt ?? 0) ? this.recreate(slot) : this.renew(slot)));
   }
 
@@ -222,6 +232,7 @@ export class SubscriptionManager implements ClientStateLookup {
     }
     slot.subscriptionId = null;
     slot.clientState = null;
+    slot.coveredIds = [];
     slot.expiresAt = null;
     slot.renewedAt = null;
   }
@@ -232,19 +243,6 @@ export class SubscriptionManager implements ClientStateLookup {
     const id = slot.subscriptionId;
     if (!id) return;
     this.forget(slot);
-    await this.deleteRemote(slot.account, id);
+    await this.creator.deleteRemote(slot.account, id);
   }
-
-  private async deleteRemote(account: ServiceAccount, id: string): Promise<void> {
-    try {
-      await this.o.connection.delegated(account).api(`/subscriptions/${encodeURIComponent(id)}`).delete();
-    } catch (err) {
-      if (graphStatus(err) !== 404) this.o.logger.warn({ subscriptionId: id, error: describeGraphError(err) }, 'could not delete Graph subscription');
-    }
-  }
-}
-
-function parseExpiry(value: string | undefined, fallback: number): number {
-  const t = value ? Date.parse(value) : NaN;
-  return Number.isFinite(t) ? t : fallback;
 }

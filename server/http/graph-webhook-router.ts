@@ -7,9 +7,12 @@ import { describeIssues } from '../validation.js';
 /**
  * Microsoft Graph's webhook contract for presence subscriptions:
  * - `POST …?validationToken=X` (subscription create/renew handshake) → 200 text/plain echoing X, at once;
- * - change notifications → checked item by item (clientState, signature) and queued in SQLite, then 202
- *   (Graph wants an answer within 3 s; processing happens after the answer);
- * - malformed or oversized bodies → 4xx with a log line, never an exception escaping the router.
+ * - change notifications → clientState checked item by item and the batch (with its validation tokens) queued
+ *   in SQLite, then 202 (Graph wants an answer within 3 s; tokens, signatures, replays and decryption are
+ *   handled after the answer by the inbox worker);
+ * - malformed, unreadable or oversized bodies → 202 as well, and dropped: any other answer makes Graph retry
+ *   the same body for hours. Logged sampled (one line per kind per minute), never an exception escaping;
+ * - only a storage failure answers 503, so that Graph retries what could not be kept.
  */
 
 export interface GraphWebhookRouterOptions {
@@ -21,9 +24,26 @@ export interface GraphWebhookRouterOptions {
 export const GRAPH_NOTIFICATIONS_PATH = '/webhooks/graph/notifications';
 export const GRAPH_LIFECYCLE_PATH = '/webhooks/graph/lifecycle';
 const MAX_VALIDATION_TOKEN = 4_096;
+const LOG_EVERY_MS = 60_000;
+
+/** One log line per key per minute, with how many were left out since. */
+function sampler(logger: Logger): (key: string, fields: Record<string, unknown>, message: string) => void {
+  const last = new Map<string, { at: number; suppressed: number }>();
+  return (key, fields, message) => {
+    const now = Date.now();
+    const seen = last.get(key);
+    if (seen && now - seen.at < LOG_EVERY_MS) {
+      seen.suppressed += 1;
+      return;
+    }
+    logger.warn({ ...fields, suppressedSinceLast: seen?.suppressed ?? 0 }, message);
+    last.set(key, { at: now, suppressed: 0 });
+  };
+}
 
 export function createGraphWebhookRouter(handler: WebhookIntake, options: GraphWebhookRouterOptions = {}): Router {
   const logger = options.logger ?? silentLogger;
+  const warn = sampler(logger);
   const router = express.Router();
   const json = express.json({ limit: options.bodyLimit ?? '1mb', type: ['application/json', 'application/*+json'] });
 
@@ -42,20 +62,20 @@ export function createGraphWebhookRouter(handler: WebhookIntake, options: GraphW
   const route = <S extends z.ZodType>(path: string, schema: S, accept: (value: z.infer<S>) => { accepted: number; rejected: number }) => {
     router.post(path, handshake, json, (req: Request, res: Response) => {
       if (!req.is('application/json') && !req.is('application/*+json')) {
-        logger.warn({ path, contentType: req.get('content-type') ?? null }, 'Graph notification with unsupported content type');
-        res.status(415).json({ code: 'unsupported_media_type', message: 'expected application/json' });
+        warn(`${path}:type`, { path, contentType: (req.get('content-type') ?? '').slice(0, 100) || null }, 'Graph notification with unsupported content type dropped');
+        res.status(202).end();
         return;
       }
       const parsed = schema.safeParse(req.body);
       if (!parsed.success) {
         const problems = describeIssues(parsed.error).slice(0, 5);
-        logger.warn({ path, problems }, 'malformed Graph notification');
-        res.status(400).json({ code: 'invalid', message: 'malformed notification', details: problems });
+        warn(`${path}:shape`, { path, problems }, 'malformed Graph notification dropped');
+        res.status(202).end();
         return;
       }
       try {
         const result = accept(parsed.data);
-        if (result.rejected > 0) logger.info({ path, ...result }, 'Graph notification batch partly rejected');
+        if (result.rejected > 0) warn(`${path}:rejected`, { path, ...result }, 'Graph notification batch partly rejected');
         // 202 even when every item was rejected: a forged or stale POST learns nothing, and Graph would
         // otherwise retry a notification for a subscription the connector already dropped for hours.
         res.status(202).end();
@@ -67,7 +87,7 @@ export function createGraphWebhookRouter(handler: WebhookIntake, options: GraphW
     });
   };
 
-  route(GRAPH_NOTIFICATIONS_PATH, notificationBodySchema, (body) => handler.acceptNotifications(body.value));
+  route(GRAPH_NOTIFICATIONS_PATH, notificationBodySchema, (body) => handler.acceptNotifications(body.value, body.validationTokens));
   route(GRAPH_LIFECYCLE_PATH, lifecycleBodySchema, (body) => handler.acceptLifecycle(body.value));
 
   // Body-parser failures (bad JSON, too large) arrive here; answered with their 4xx and a log line.
@@ -75,12 +95,10 @@ export function createGraphWebhookRouter(handler: WebhookIntake, options: GraphW
     if (res.headersSent) return next(err);
     const status = (err as { status?: number }).status ?? 500;
     const type = (err as { type?: string }).type;
-    if (status === 413) {
-      logger.warn({ path: req.path }, 'Graph notification body too large');
-      res.status(413).json({ code: 'payload_too_large', message: 'body too large' });
-    } else if (status >= 400 && status < 500) {
-      logger.warn({ path: req.path, type }, 'unreadable Graph notification body');
-      res.status(400).json({ code: 'invalid', message: 'unreadable body' });
+    if (status >= 400 && status < 500) {
+      // Too large or not JSON: retrying would not make it readable, so Graph is told it arrived.
+      warn(`${req.path}:unreadable`, { path: req.path, type, status }, 'unreadable Graph notification body dropped');
+      res.status(202).end();
     } else {
       logger.error({ err, path: req.path }, 'Graph webhook failure');
       res.status(500).json({ code: 'internal', message: 'internal error' });

@@ -1,10 +1,14 @@
+import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 
 /**
  * Durable state of the Microsoft side: the webhook inbox (notifications are stored before Graph gets its
- * 202, so a crash between answer and processing loses nothing) and the presence subscriptions the connector
- * created (so a restart can delete what it no longer can decrypt).
+ * 202, so a crash between answer and processing loses nothing), the presence subscriptions the connector
+ * created (so a restart can delete what it no longer can decrypt; their clientState only as a SHA-256 hash —
+ * the secret itself lives in memory), and digests of notifications already processed (replay protection).
  */
+
+export const hashClientState = (clientState: string): string => `sha256:${createHash('sha256').update(clientState, 'utf8').digest('hex')}`;
 
 export function migrateGraphStore(db: Database.Database): void {
   db.exec(`
@@ -23,7 +27,16 @@ export function migrateGraphStore(db: Database.Database): void {
       expires_at INTEGER NOT NULL,
       created_at INTEGER NOT NULL
     );
+    CREATE TABLE IF NOT EXISTS graph_notification_seen (
+      digest TEXT PRIMARY KEY,
+      seen_at INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS graph_notification_seen_at ON graph_notification_seen (seen_at);
   `);
+  // Rows written before clientState was hashed at rest.
+  const plain = db.prepare(`SELECT id, client_state AS cs FROM graph_subscriptions WHERE client_state NOT LIKE 'sha256:%'`).all() as { id: string; cs: string }[];
+  const update = db.prepare('UPDATE graph_subscriptions SET client_state = ? WHERE id = ?');
+  for (const row of plain) update.run(hashClientState(row.cs), row.id);
 }
 
 export interface InboxItem {
@@ -36,6 +49,7 @@ export interface StoredSubscription {
   id: string;
   account: string;
   userIds: string[];
+  /** The secret on save; its `sha256:` hash when read back. */
   clientState: string;
   expiresAt: number;
   createdAt: number;
@@ -70,6 +84,8 @@ export class GraphStore {
   private readonly selectSubs;
   private readonly updateExpiry;
   private readonly enqueueMany: (bodies: string[], at: number) => void;
+  private readonly insertSeen;
+  private readonly purgeSeen;
   private readonly markMany: (ids: number[], at: number) => void;
 
   constructor(private readonly db: Database.Database) {
@@ -87,6 +103,8 @@ export class GraphStore {
     this.deleteSub = db.prepare('DELETE FROM graph_subscriptions WHERE id = ?');
     this.selectSubs = db.prepare('SELECT * FROM graph_subscriptions ORDER BY created_at');
     this.updateExpiry = db.prepare('UPDATE graph_subscriptions SET expires_at = ? WHERE id = ?');
+    this.insertSeen = db.prepare('INSERT OR IGNORE INTO graph_notification_seen (digest, seen_at) VALUES (?, ?)');
+    this.purgeSeen = db.prepare('DELETE FROM graph_notification_seen WHERE seen_at < ?');
     this.enqueueMany = db.transaction((bodies: string[], at: number) => {
       for (const body of bodies) this.insertItem.run(at, body);
     });
@@ -117,8 +135,18 @@ export class GraphStore {
     return this.purgeItems.run(before).changes;
   }
 
+  /** Records a notification digest; false when it was already seen (a replay or a duplicate delivery). */
+  markSeen(digest: string, at: number): boolean {
+    return this.insertSeen.run(digest, at).changes === 1;
+  }
+
+  /** Forgets digests older than `before` (after the replay window). */
+  purgeSeenBefore(before: number): number {
+    return this.purgeSeen.run(before).changes;
+  }
+
   saveSubscription(s: StoredSubscription): void {
-    this.upsertSub.run(s.id, s.account, JSON.stringify(s.userIds), s.clientState, s.expiresAt, s.createdAt);
+    this.upsertSub.run(s.id, s.account, JSON.stringify(s.userIds), hashClientState(s.clientState), s.expiresAt, s.createdAt);
   }
 
   setSubscriptionExpiry(id: string, expiresAt: number): void {

@@ -46,7 +46,7 @@ describe('subscribe presence source against the Graph emulator', () => {
     const holder = { get src() { return src; } };
     app.use(
       createGraphWebhookRouter(
-        { acceptNotifications: (items) => holder.src!.intake.acceptNotifications(items), acceptLifecycle: (items) => holder.src!.intake.acceptLifecycle(items) },
+        { acceptNotifications: (items, tokens) => holder.src!.intake.acceptNotifications(items, tokens), acceptLifecycle: (items) => holder.src!.intake.acceptLifecycle(items) },
         { logger: bed.logger },
       ),
     );
@@ -63,6 +63,7 @@ describe('subscribe presence source against the Graph emulator', () => {
       budgetShare: 0.5,
       minPollIntervalMs: 1_000,
       reconcileIntervalMs: 10 * 60_000,
+      caCertPem: bed.emu.caCertPem,
     });
     // 660 users: two groups (650 + 10), one subscription per service account.
     ids = bed.userIds(660, 10);
@@ -83,7 +84,9 @@ describe('subscribe presence source against the Graph emulator', () => {
     expect((await subs()).map((s) => s.watchedUsers).sort((a, b) => a - b)).toEqual([10, 650]);
     await waitFor(() => events.filter((e) => e.via === 'reconcile').length === 660, 'initial reconcile');
     expect(src.health()).toMatchObject({ mode: 'subscribe', subscriptions: 2 });
-    expect(src.health().subscriptionExpiresAt).toBeGreaterThan(clock.now() + 55 * 60_000);
+    // 55 minutes asked, inside Graph's 60 even with minutes of clock skew.
+    expect(src.health().subscriptionExpiresAt).toBeGreaterThan(clock.now() + 54 * 60_000);
+    expect(src.health().subscriptionExpiresAt).toBeLessThanOrEqual(clock.now() + 55 * 60_000);
     expect((await bed.control.control<{ notifications: { validationRequests: number } }>('GET', 'stats')).notifications.validationRequests).toBeGreaterThanOrEqual(2);
   });
 
@@ -105,12 +108,14 @@ describe('subscribe presence source against the Graph emulator', () => {
     await waitFor(async () => ((await bed.count(/PATCH \/v1\.0\/subscriptions/))['200'] ?? 0) >= 1, 'PATCH after reauthorizationRequired');
   });
 
-  it('renews by PATCH about 45 minutes after the last renewal, and keeps the subscriptions alive past 60 minutes', async () => {
+  it('renews by PATCH about 40 minutes after the last renewal, and keeps the subscriptions alive past 60 minutes', async () => {
     await bed.control.control('DELETE', 'stats');
     const before = new Map((await subs()).map((s) => [s.id, Date.parse(s.expirationDateTime)]));
-    await advance(46 * 60_000);
+    await advance(39 * 60_000);
+    expect((await bed.count(/PATCH \/v1\.0\/subscriptions/))['200'] ?? 0).toBe(0);
+    await advance(2 * 60_000);
     await waitFor(async () => ((await bed.count(/PATCH \/v1\.0\/subscriptions/))['200'] ?? 0) >= 2, 'two renewals');
-    await advance(20 * 60_000);
+    await advance(25 * 60_000);
     const after = await subs();
     expect(after.map((s) => s.id).sort()).toEqual([...before.keys()].sort());
     for (const s of after) expect(Date.parse(s.expirationDateTime)).toBeGreaterThan(before.get(s.id)!);
@@ -120,8 +125,8 @@ describe('subscribe presence source against the Graph emulator', () => {
   it('recreates a subscription that was lost, and keeps delivering', async () => {
     const [lost, kept] = await subs();
     await bed.control.control('POST', `subscriptions/${lost!.id}/expire`);
-    // Both were renewed at +46 min (now +66): the next renewals fall due at +91, the live expiry is +106.
-    await advance(26 * 60_000);
+    // Both were renewed at +41 min (now +66): the next renewals fall due at +81, the live expiry is +96.
+    await advance(16 * 60_000);
     await waitFor(async () => (await subs()).length === 2 && !(await subs()).some((s) => s.id === lost!.id), 'recreated subscription');
     expect((await subs()).some((s) => s.id === kept!.id)).toBe(true);
     expect(bed.logs()).toContain('Graph subscription is gone; recreating');

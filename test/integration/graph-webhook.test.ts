@@ -35,6 +35,7 @@ describe('Graph webhook router', () => {
   let server: ReturnType<express.Express['listen']>;
   let logs = '';
   let queued = 0;
+  let intake: NotificationIntake;
   const states = new Map<string, string>([['sub-1', 'the-real-client-state-value']]);
 
   beforeAll(async () => {
@@ -45,7 +46,7 @@ describe('Graph webhook router', () => {
     store = new GraphStore(db);
     cert = await createEncryptionCertificate('cert-test');
     const logger = createLogger('info', new Writable({ write: (chunk, _enc, cb) => ((logs += String(chunk)), cb()) }));
-    const intake = new NotificationIntake({
+    intake = new NotificationIntake({
       store,
       lookup: { clientStateOf: (id) => states.get(id), pendingClientStates: () => ['pending-state'] },
       certificate: () => cert,
@@ -83,7 +84,7 @@ describe('Graph webhook router', () => {
     }
   });
 
-  it('verifies clientState and signature, queues the raw item durably, and answers 202', async () => {
+  it('verifies clientState, queues the raw batch with its validation tokens durably, and answers 202', async () => {
     const resource = { '@odata.type': '#microsoft.graph.presence', id: 'user-1', availability: 'Busy', activity: 'InACall' };
     const item = {
       subscriptionId: 'sub-1',
@@ -100,11 +101,12 @@ describe('Graph webhook router', () => {
     const pending = store.pending(10);
     expect(pending).toHaveLength(1);
     const stored = JSON.parse(pending[0]!.body);
-    expect(stored.encryptedContent.data).toBe(item.encryptedContent.data);
-    expect(decryptContent(stored.encryptedContent, cert)).toMatchObject({ id: 'user-1', availability: 'Busy', activity: 'InACall' });
+    expect(stored).toMatchObject({ v: 2, kind: 'change', tokens: ['x.y.z'] });
+    expect(stored.items[0].encryptedContent.data).toBe(item.encryptedContent.data);
+    expect(decryptContent(stored.items[0].encryptedContent, cert)).toMatchObject({ id: 'user-1', availability: 'Busy', activity: 'InACall' });
   });
 
-  it('rejects a wrong clientState and a bad signature item by item, with a warning and no secret in the log', async () => {
+  it('rejects a wrong clientState item by item before answering, leaves signatures to the worker, and logs no secret', async () => {
     const good = { subscriptionId: 'sub-1', clientState: 'the-real-client-state-value', changeType: 'updated', resourceData: { id: 'u2' } };
     const wrongState = { ...good, clientState: 'forged-state' };
     const badSignature = { ...good, encryptedContent: encryptLikeGraph({ id: 'u3', availability: 'Away', activity: 'Away' }, cert, true) };
@@ -112,9 +114,13 @@ describe('Graph webhook router', () => {
     const res = await post('/webhooks/graph/notifications', { value: [good, wrongState, badSignature, unknownSub] });
     expect(res.status).toBe(202);
     expect(store.pending(10)).toHaveLength(1);
+    const stored = JSON.parse(store.pending(10)[0]!.body);
+    expect(stored.items).toHaveLength(2);
+    expect(intake.checkSignature(stored.items[1])).toBe('bad-signature');
+    expect(intake.checkSignature(stored.items[0])).toBeNull();
     const lines = logs.trim().split('\n').map((l) => JSON.parse(l));
     const reasons = lines.filter((l) => l.msg === 'Graph notification rejected').map((l) => l.reason);
-    expect(reasons).toEqual(['client-state-mismatch', 'bad-signature', 'unknown-subscription']);
+    expect(reasons).toEqual(['client-state-mismatch', 'unknown-subscription']);
     expect(lines.every((l) => l.level <= 40)).toBe(true);
     expect(logs).not.toContain('the-real-client-state-value');
     expect(logs).not.toContain('forged-state');
@@ -126,15 +132,16 @@ describe('Graph webhook router', () => {
     expect(store.pending(10)).toHaveLength(1);
   });
 
-  it('answers malformed, non-JSON and oversized bodies with 4xx and a log line, and keeps serving', async () => {
-    expect((await post('/webhooks/graph/notifications', '{not json')).status).toBe(400);
-    expect((await post('/webhooks/graph/notifications', { value: [{ clientState: 'x' }] })).status).toBe(400);
-    expect((await post('/webhooks/graph/notifications', { value: [] })).status).toBe(400);
-    expect((await post('/webhooks/graph/notifications', 'hello', 'text/plain')).status).toBe(415);
+  it('answers malformed, non-JSON and oversized bodies with 202 (so Graph does not retry them for hours), drops them with a log line, and keeps serving', async () => {
+    expect((await post('/webhooks/graph/notifications', '{not json')).status).toBe(202);
+    expect((await post('/webhooks/graph/notifications', { value: [{ clientState: 'x' }] })).status).toBe(202);
+    expect((await post('/webhooks/graph/notifications', { value: [] })).status).toBe(202);
+    expect((await post('/webhooks/graph/notifications', 'hello', 'text/plain')).status).toBe(202);
     const huge = { value: [{ subscriptionId: 'sub-1', clientState: 'x', pad: 'a'.repeat(100_000) }] };
-    expect((await post('/webhooks/graph/notifications', huge)).status).toBe(413);
-    expect(logs).toContain('malformed Graph notification');
-    expect(logs).toContain('body too large');
+    expect((await post('/webhooks/graph/notifications', huge)).status).toBe(202);
+    expect(logs).toContain('malformed Graph notification dropped');
+    expect(logs).toContain('unreadable Graph notification body dropped');
+    expect(logs).toContain('unsupported content type dropped');
     expect(store.pending(10)).toHaveLength(0);
     const ok = await fetch(`${url}/webhooks/graph/notifications?validationToken=still-alive`, { method: 'POST' });
     expect(await ok.text()).toBe('still-alive');
