@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { OPS_ENV, opsConfigSchema } from './config-ops.js';
 import { parseTokenCacheKey } from './graph/service-account-cipher.js';
 import { describeIssues } from './validation.js';
 
@@ -13,7 +14,7 @@ const ms = z.coerce.number().int().min(0);
 /** true/false, 1/0, yes/no, on/off from the environment; a real boolean from the config file. */
 const flag = z.union([z.boolean(), z.stringbool()]);
 
-export const configSchema = z.object({
+export const configSchema = z.strictObject({
   /** 'sandbox' starts the built-in emulators with demo data; 'live' talks to the configured services. */
   mode: z.enum(['sandbox', 'live']).default('sandbox'),
   host: z.string().default('127.0.0.1'),
@@ -25,7 +26,7 @@ export const configSchema = z.object({
   /** Admin API key created on first start when no key exists (sandbox prints it). */
   bootstrapAdminKey: z.string().min(16).optional(),
   sync: z
-    .object({
+    .strictObject({
       commandTimeoutMs: ms.default(15_000),
       reconcileIntervalMs: ms.default(60_000),
       /** Presence unreadable for longer than this is stale (default 10 minutes). */
@@ -37,7 +38,7 @@ export const configSchema = z.object({
     })
     .prefault({}),
   graph: z
-    .object({
+    .strictObject({
       tenantId: z.string().min(1).optional(),
       clientId: z.string().min(1).optional(),
       clientSecret: z.string().min(1).optional(),
@@ -75,7 +76,7 @@ export const configSchema = z.object({
     })
     .prefault({}),
   webex: z
-    .object({
+    .strictObject({
       baseUrl: z.string().url().optional(),
       orgId: z.string().min(1).optional(),
       /** Static access token (cjp:config_read cjp:user; cjp:config_write for webhooks); OAuth below refreshes instead. */
@@ -99,12 +100,14 @@ export const configSchema = z.object({
       webhookSecret: z.string().min(8).max(256).optional(),
     })
     .prefault({}),
+  ops: opsConfigSchema,
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
 
 /** Environment variable → config path. Values are strings; the schema coerces. */
 const ENV_MAP: Record<string, string> = {
+  ...OPS_ENV,
   TPC_MODE: 'mode',
   TPC_HOST: 'host',
   PORT: 'port',
@@ -149,7 +152,7 @@ const ENV_MAP: Record<string, string> = {
 };
 
 /** Secrets may also come from files: TPC_GRAPH_CLIENT_SECRET_FILE=/run/secrets/graph. */
-const SECRET_FILE_VARS = ['TPC_GRAPH_CLIENT_SECRET', 'TPC_GRAPH_TOKEN_CACHE_KEY', 'TPC_WEBEX_ACCESS_TOKEN', 'TPC_WEBEX_WEBHOOK_SECRET', 'TPC_WEBEX_CLIENT_SECRET', 'TPC_WEBEX_REFRESH_TOKEN', 'TPC_WEBEX_ADMIN_ACCESS_TOKEN', 'TPC_WEBEX_ADMIN_REFRESH_TOKEN', 'TPC_WEBEX_COMMAND_KEY', 'TPC_BOOTSTRAP_ADMIN_KEY'];
+const SECRET_FILE_VARS = ['TPC_METRICS_TOKEN', 'TPC_GRAPH_CLIENT_SECRET', 'TPC_GRAPH_TOKEN_CACHE_KEY', 'TPC_WEBEX_ACCESS_TOKEN', 'TPC_WEBEX_WEBHOOK_SECRET', 'TPC_WEBEX_CLIENT_SECRET', 'TPC_WEBEX_REFRESH_TOKEN', 'TPC_WEBEX_ADMIN_ACCESS_TOKEN', 'TPC_WEBEX_ADMIN_REFRESH_TOKEN', 'TPC_WEBEX_COMMAND_KEY', 'TPC_BOOTSTRAP_ADMIN_KEY'];
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -204,7 +207,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const setName = (k: string): string | undefined => (env[k] ? k : env[`${k}_FILE`] ? `${k}_FILE` : undefined);
     const envByPath: Record<string, string> = {};
     for (const [k, v] of Object.entries(ENV_MAP)) if (setName(k) || !envByPath[v] || !env[envByPath[v]!]) envByPath[v] = setName(k) ?? k;
-    for (const p of describeIssues(result.error)) problems.push(`${p.field}${envByPath[p.field] ? ` (${envByPath[p.field]})` : ''}: ${p.message}`);
+    for (const issue of result.error.issues) {
+      // An unknown key is named by its full path (a typo in the config file must not be silently ignored).
+      if (issue.code !== 'unrecognized_keys') continue;
+      const at = issue.path.map(String).join('.');
+      for (const key of issue.keys) problems.push(`${at ? `${at}.` : ''}${key}: unknown setting (see the README's configuration table)`);
+    }
+    for (const p of describeIssues(result.error)) {
+      if (/^Unrecognized keys?:/.test(p.message)) continue;
+      problems.push(`${p.field}${envByPath[p.field] ? ` (${envByPath[p.field]})` : ''}: ${p.message}`);
+    }
   }
   if (result.success) problems.push(...serviceAccountProblems(result.data.graph));
   if (problems.length > 0 || !result.success) throw new ConfigError(problems);

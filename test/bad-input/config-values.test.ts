@@ -122,10 +122,22 @@ describe('config file', () => {
     expect(problems.some((p) => p.startsWith(`${field}`)), problems.join('\n')).toBe(true);
   });
 
-  it('prototype keys in the file do not pollute and are not taken as settings', () => {
-    const config = loadConfig({ TPC_CONFIG_FILE: file('proto.json', '{"__proto__": {"mode": "live", "polluted": 1}, "constructor": {"prototype": {"polluted": 1}}}') });
-    expect(config.mode).toBe('sandbox');
+  it('prototype keys in the file do not pollute and are refused as unknown settings, each named', () => {
+    const problems = problemsOf({ TPC_CONFIG_FILE: file('proto.json', '{"__proto__": {"mode": "live", "polluted": 1}, "constructor": {"prototype": {"polluted": 1}}}') });
+    expect(problems).toEqual([expect.stringMatching(/^__proto__: unknown setting/), expect.stringMatching(/^constructor: unknown setting/)]);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('an unknown key anywhere in the file is an error naming its full path, listed with the other problems', () => {
+    const problems = problemsOf({ TPC_CONFIG_FILE: file('typo.json', '{"prot": 1, "sync": {"comandTimeoutMs": 5}, "ops": {"auditRetentionDays": 0}}') });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^prot: unknown setting/),
+        expect.stringMatching(/^sync\.comandTimeoutMs: unknown setting/),
+        expect.stringMatching(/^ops\.auditRetentionDays .*>=1/),
+      ]),
+    );
+    expect(problems).toHaveLength(3);
   });
 
   it('the environment overrides the file, and file problems and env problems are listed together', () => {
