@@ -4,6 +4,11 @@
  */
 import type { AgentState, IdleCode, Origin } from './domain/agent.js';
 import type { Presence } from './domain/presence.js';
+import type { AgentStore } from './store/agent-store.js';
+import type { AuditStore } from './store/audit-store.js';
+import type { ConnectorStore } from './store/connector-store.js';
+import type { KeyStore } from './store/key-store.js';
+import type { ProfileStore } from './store/profile-store.js';
 
 export interface Clock {
   now(): number;
@@ -18,6 +23,48 @@ export const systemClock: Clock = {
     return { cancel: () => clearTimeout(t) };
   },
 };
+
+/** Wall-clock milliseconds with sub-millisecond precision, comparable across processes on one machine. */
+export const preciseNow = (): number => performance.timeOrigin + performance.now();
+
+/**
+ * When a presence source observed something: sub-millisecond wall time on the real clock (so latency
+ * percentiles below 1 ms mean something), the injected clock's time otherwise (tests stay deterministic).
+ */
+export const observationTime = (clock: Clock): number => (clock === systemClock ? preciseNow() : clock.now());
+
+// ---------------------------------------------------------------------------------------------------------
+// Callers
+
+export type Role = 'admin' | 'supervisor' | 'agent';
+
+/** Who is calling, once a transport has checked the credential. */
+export interface Principal {
+  role: Role;
+  /** Set for agents: the only agent they may see and act for. */
+  agentId: string | null;
+  name: string;
+}
+
+/** Resolves a bearer credential: a stored API key, or an agent's contact-center desktop token. */
+export type Authenticator = (token: string) => Promise<Principal | null>;
+
+// ---------------------------------------------------------------------------------------------------------
+// Storage
+
+/**
+ * The connector's storage as the services see it: one store per table group and a unit of work. `transaction`
+ * runs `fn` atomically and returns its result; it is synchronous, so `fn` must not await. Services never see the
+ * database driver.
+ */
+export interface Stores {
+  transaction<T>(fn: () => T): T;
+  agents: AgentStore;
+  audit: AuditStore;
+  connector: ConnectorStore;
+  keys: KeyStore;
+  profiles: ProfileStore;
+}
 
 // ---------------------------------------------------------------------------------------------------------
 // Microsoft side
@@ -127,8 +174,13 @@ export interface AgentSnapshot {
   idleCodeId?: string;
   origin: Origin;
   changedAt: number;
-  /** Reason text recorded with the last change. */
+  /** Reason text recorded with the last change (Webex `lastStateChangeReason`, where the connector's marker lives). */
   reason?: string;
+  /**
+   * The id of the connector's own command this state is the result of, when the adapter recognised its marker
+   * (domain/command-marker.ts) in the reason text. The engine checks it against its ledger (domain/ownership.ts).
+   */
+  commandId?: string;
   /** The contact in progress while Engaged/WrapUp. */
   contact?: { id: string; mediaType: string; conference: boolean } | null;
 }
@@ -157,8 +209,11 @@ export interface ContactCenter {
   listAgents(): Promise<CcAgent[]>;
   /** Current state of every logged-in agent, for reconciliation. */
   snapshot(): Promise<AgentSnapshot[]>;
-  /** Sends a state change; resolves once the contact center accepted it (the result arrives as an event). */
-  setState(cmd: StateCommand): Promise<{ trackingId: string }>;
+  /**
+   * Sends a state change; resolves once the contact center accepted it (the result arrives as an event). An
+   * adapter that writes the connector's marker into the reason text returns the marker's `commandId`.
+   */
+  setState(cmd: StateCommand): Promise<{ trackingId: string; commandId?: string }>;
   /** Validates an agent's desktop token and returns the agent id it belongs to. */
   verifyAgentToken?(token: string): Promise<string | null>;
   health(): { lastSuccessAt: number | null; lastError: string | null; streamUp: boolean };

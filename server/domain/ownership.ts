@@ -25,6 +25,8 @@ export interface ObservedState {
   changedAt: number;
   /** The reason text recorded with the change (where the marker lives). */
   reason?: string | null;
+  /** The command id of the marker, when the adapter already parsed it from the reason text. */
+  commandId?: string;
 }
 
 export interface OwnershipInput {
@@ -73,7 +75,7 @@ export function reconcileOrigin(input: OwnershipInput): Ownership {
   const { observed, known, clockSkewMs } = input;
   const { inFlight, applied } = input.ledger;
   const commands = [inFlight, applied].filter((c): c is CommandRef => c != null);
-  const markerId = parseMarker(observed.reason);
+  const markerId = observed.commandId ?? parseMarker(observed.reason);
 
   if (markerId !== null) {
     const cmd = commands.find((c) => c.id === markerId);

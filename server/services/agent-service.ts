@@ -14,19 +14,16 @@ export class AgentService {
     if (typeof minutes !== 'number' || !Number.isInteger(minutes) || minutes < 1 || minutes > this.d.maxPauseMinutes) {
       throw invalid(`minutes must be a whole number from 1 to ${this.d.maxPauseMinutes}`, 'minutes');
     }
-    const agent = this.require(agentId);
-    const now = this.d.clock.now();
-    agent.pausedUntil = now + minutes * 60_000;
-    this.d.stores.agents.save(agent, now);
+    this.require(agentId);
+    this.d.registry.updateAgent(agentId, { pausedUntil: this.d.clock.now() + minutes * 60_000 });
     this.d.sync.reevaluate([agentId], 'sync-disabled');
     // Resume by itself when the pause ends.
     this.d.clock.setTimeout(() => this.resumeIfDue(agentId), minutes * 60_000 + 10);
   }
 
   resume(agentId: string): void {
-    const agent = this.require(agentId);
-    agent.pausedUntil = null;
-    this.d.stores.agents.save(agent, this.d.clock.now());
+    this.require(agentId);
+    this.d.registry.updateAgent(agentId, { pausedUntil: null });
     this.d.sync.reevaluate([agentId], 'sync-enabled');
   }
 

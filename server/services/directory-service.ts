@@ -34,16 +34,7 @@ export class DirectoryService {
       registry.setIdleCodes(codes);
       stores.profiles.upsertTeams(teams, registry.profiles.has('default') ? 'default' : null);
       registry.reloadTeams();
-      stores.agents.upsertDirectory(
-        agents.map((a) => ({ id: a.id, name: a.name, email: a.email, teamId: a.teamId || null })),
-        now,
-      );
-      const known = new Map(stores.agents.all().map((a) => [a.id, a]));
-      for (const a of agents) {
-        const existing = registry.agents.get(a.id);
-        const fresh = known.get(a.id)!;
-        registry.putAgent(existing ? { ...existing, name: fresh.name, email: fresh.email, teamId: fresh.teamId } : fresh);
-      }
+      registry.upsertDirectory(agents.map((a) => ({ id: a.id, name: a.name, email: a.email, teamId: a.teamId || null })));
       const matched = await this.match([...registry.agents.values()]);
       this.lastRefreshAt = clock.now();
       this.lastError = null;
@@ -55,22 +46,19 @@ export class DirectoryService {
     }
   }
 
-  private async match(agents: AgentRecord[]): Promise<number> {
-    const { stores, registry, clock } = this.d;
+  private async match(agents: readonly Readonly<AgentRecord>[]): Promise<number> {
+    const { stores, registry } = this.d;
     const users = await this.d.directory.findUsersByEmail(agents.map((a) => a.email));
-    const now = clock.now();
     let matched = 0;
-    stores.db.transaction(() => {
+    stores.transaction(() => {
       for (const a of agents) {
         const user = users.get(a.email.toLowerCase());
         const teamsUserId = user?.id ?? null;
         if (teamsUserId) matched++;
         if (teamsUserId === a.teamsUserId) continue;
-        const updated = { ...a, teamsUserId, ...(teamsUserId ? {} : { presence: null, presenceAt: null }) };
-        registry.putAgent(updated);
-        stores.agents.save(updated, now);
+        registry.updateAgent(a.id, { teamsUserId, ...(teamsUserId ? {} : { presence: null, presenceAt: null }) });
       }
-    })();
+    });
     this.d.presence.watch([...registry.agents.values()].flatMap((a) => (a.teamsUserId ? [a.teamsUserId] : [])));
     return matched;
   }

@@ -34,7 +34,7 @@ export interface ServiceDeps {
 export type Services = ReturnType<typeof createServices>;
 
 export function createServices(d: ServiceDeps) {
-  const registry = new AgentRegistry(d.stores);
+  const registry = new AgentRegistry(d.stores, d.clock);
   const metrics = new LatencyRecorder();
   registry.load();
   const sync = new SyncService({

@@ -103,9 +103,7 @@ export class LifecycleService {
   }
 
   private setLifecycle(lifecycle: Lifecycle): void {
-    const rec = this.d.stores.connector.get();
-    this.d.stores.connector.set({ ...rec, lifecycle, changedAt: this.d.clock.now() });
-    this.d.registry.lifecycle = lifecycle;
+    this.d.registry.setLifecycle(lifecycle);
     this.d.publisher.connectorChanged();
   }
 }

@@ -50,13 +50,13 @@ export class PresenceHealthMonitor {
     const last = this.d.presence.health().lastSuccessAt ?? this.startedAt;
     const stale = now - last > this.d.staleAfterMs;
     if (stale && registry.presenceStaleSince == null) {
-      registry.presenceStaleSince = last;
+      registry.setPresenceStale(last);
       this.d.logger.warn({ lastSuccessAt: last }, 'Teams presence is stale; releasing agents held idle by the connector');
       this.d.sync.reevaluate([...registry.agents.keys()], 'stale-presence');
       this.d.publisher.agentsChanged(registry.agents.keys());
       this.d.publisher.connectorChanged();
     } else if (!stale && registry.presenceStaleSince != null) {
-      registry.presenceStaleSince = null;
+      registry.setPresenceStale(null);
       this.d.logger.info('Teams presence readable again; sync resumes');
       this.d.sync.reevaluate([...registry.agents.keys()], 'reconcile');
       this.d.publisher.agentsChanged(registry.agents.keys());

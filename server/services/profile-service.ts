@@ -39,7 +39,7 @@ export class ProfileService {
     const profile = this.parse(body, undefined);
     if (this.registry.profiles.has(profile.id)) throw conflict(`profile "${profile.id}" already exists`);
     this.stores.profiles.create(profile, this.clock.now());
-    this.registry.profiles.set(profile.id, profile);
+    this.registry.putProfile(profile);
     return this.view(profile);
   }
 
@@ -47,7 +47,7 @@ export class ProfileService {
     this.require(id);
     const profile = this.parse(body, id);
     this.stores.profiles.replace(profile, this.clock.now());
-    this.registry.profiles.set(id, profile);
+    this.registry.putProfile(profile);
     this.onChanged(id);
     return this.view(profile);
   }
@@ -76,8 +76,7 @@ export class ProfileService {
     this.require(id);
     if (id === 'default') throw conflict('the default profile cannot be deleted; edit it instead');
     this.stores.profiles.delete(id);
-    this.registry.profiles.delete(id);
-    this.registry.reloadTeams();
+    this.registry.removeProfile(id);
     this.onChanged(id);
   }
 
@@ -114,10 +113,10 @@ export class ProfileService {
       }
     }
     const now = this.clock.now();
-    this.stores.db.transaction(() => {
+    this.stores.transaction(() => {
       for (const p of fresh) this.stores.profiles.create(p, now);
-    })();
-    for (const p of fresh) this.registry.profiles.set(p.id, p);
+    });
+    for (const p of fresh) this.registry.putProfile(p);
     return fresh.map((p) => p.id);
   }
 

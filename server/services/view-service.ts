@@ -58,7 +58,7 @@ export class ViewService {
       releaseDueAt: a.releaseDueAt,
       pausedUntil: a.pausedUntil,
       syncEnabled,
-      lastDecision: r.lastDecision.get(a.id) ?? null,
+      lastDecision: r.lastDecision(a.id) ?? null,
       notice: this.notice(a, syncEnabled),
       noticeCode: this.noticeCode(a, syncEnabled),
     };

@@ -1,11 +1,14 @@
 import type { CcState } from '../domain/agent.js';
 import type { InFlightCommand } from '../domain/decide.js';
+import type { CommandRef } from '../domain/ownership.js';
 import type { Presence } from '../domain/presence.js';
 import type { Db } from './db.js';
 
 export interface InFlightRecord extends InFlightCommand {
   auditId: number;
   trackingId?: string;
+  /** The id of the marker the adapter wrote into the reason text, once it answered. */
+  commandId?: string;
 }
 
 export interface AgentRecord {
@@ -23,6 +26,8 @@ export interface AgentRecord {
   overridePresence: Presence | null;
   pausedUntil: number | null;
   inFlight: InFlightRecord | null;
+  /** The last command seen applied: its id is what the reason marker of the current state may carry. */
+  appliedCommand: CommandRef | null;
   lastDecisionId: number | null;
 }
 
@@ -44,6 +49,7 @@ interface Row {
   override_presence: string | null;
   paused_until: number | null;
   in_flight: string | null;
+  applied_command: string | null;
   last_decision_id: number | null;
 }
 
@@ -70,6 +76,7 @@ function fromRow(r: Row): AgentRecord {
     overridePresence: json(r.override_presence),
     pausedUntil: r.paused_until,
     inFlight: json(r.in_flight),
+    appliedCommand: json(r.applied_command),
     lastDecisionId: r.last_decision_id,
   };
 }
@@ -92,7 +99,7 @@ export class AgentStore {
       `UPDATE agents SET teams_user_id = @teamsUserId, cc_state = @state, idle_code_id = @idleCodeId, origin = @origin,
        state_changed_at = @changedAt, contact = @contact, presence = @presence, presence_at = @presenceAt,
        pending_idle_code_id = @pendingIdleCodeId, release_due_at = @releaseDueAt, override_presence = @overridePresence,
-       paused_until = @pausedUntil, in_flight = @inFlight, last_decision_id = @lastDecisionId, updated_at = @now
+       paused_until = @pausedUntil, in_flight = @inFlight, applied_command = @appliedCommand, last_decision_id = @lastDecisionId, updated_at = @now
        WHERE id = @id`,
     );
     this.remove = db.prepare('DELETE FROM agents WHERE id = ?');
@@ -125,6 +132,7 @@ export class AgentStore {
       overridePresence: a.overridePresence ? JSON.stringify(a.overridePresence) : null,
       pausedUntil: a.pausedUntil,
       inFlight: a.inFlight ? JSON.stringify(a.inFlight) : null,
+      appliedCommand: a.appliedCommand ? JSON.stringify(a.appliedCommand) : null,
       lastDecisionId: a.lastDecisionId,
       now,
     });

@@ -144,9 +144,8 @@ describe('sync engine through real SQLite and the HTTP API (fake adapters)', () 
     // Record the decision in SQLite but stop before the command leaves (the outbox is flushed after commit).
     connector.services.sync.stop();
     const a = agent(h);
-    a.inFlight = { action: 'set-idle', idleCodeId: codeId('Teams Call'), sentAt: clock.now(), auditId: connector.stores.audit.add({ at: clock.now(), agentId: a.id, trigger: 'presence', action: 'set-idle', reason: 'presence-busy', text: 'x', inputs: {}, result: 'sent' }) };
-    a.presence = CALL;
-    connector.stores.agents.save(a, clock.now());
+    const auditId = connector.stores.audit.add({ at: clock.now(), agentId: a.id, trigger: 'presence', action: 'set-idle', reason: 'presence-busy', text: 'x', inputs: {}, result: 'sent' });
+    connector.services.registry.updateAgent(a.id, { inFlight: { action: 'set-idle', idleCodeId: codeId('Teams Call'), sentAt: clock.now(), auditId }, presence: CALL });
     await connector.close();
     h = null;
     cc.confirm = true;

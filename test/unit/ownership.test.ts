@@ -22,6 +22,7 @@ const TABLE: Row[] = [
   ['our marker, the command in flight, the state it asked for', { observed: idle({ reason: 'tpc:41 In a Teams call' }) }, 'connector', 'marker-matches-command'],
   ['our marker on the applied command after a restart', { observed: idle({ reason: 'tpc:41' }), ledger: { inFlight: null, applied: idleCmd } }, 'connector', 'marker-matches-command'],
   ['our marker on a release', { observed: { state: 'Available', origin: 'unknown', changedAt: NOW, reason: 'tpc:42 free' }, ledger: { inFlight: availCmd } }, 'connector', 'marker-matches-command'],
+  ['the command id the adapter parsed from the marker', { observed: idle({ commandId: '41' }) }, 'connector', 'marker-matches-command'],
   ['marker wins over a changedBy the adapter mapped to agent', { observed: idle({ reason: 'tpc:41', origin: 'agent' }) }, 'connector', 'marker-matches-command'],
   ['a marker the ledger does not know is not ours', { observed: idle({ reason: 'tpc:7' }) }, 'unknown', 'marker-unknown-command'],
   ['a marker the ledger does not know keeps a human origin', { observed: idle({ reason: 'tpc:7', origin: 'agent' }) }, 'agent', 'marker-unknown-command'],
