@@ -25,11 +25,17 @@ export async function buildParts(config: Config, db: Db, logger: Logger, caCertP
     ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}),
   });
   const webhookSecret = config.webex.webhookSecret;
+  const w = config.webex;
   const cc = createWebexAdapter({
-    baseUrl: config.webex.baseUrl!,
-    orgId: config.webex.orgId!,
-    accessToken: config.webex.accessToken!,
-    events: config.webex.events,
+    baseUrl: w.baseUrl!,
+    orgId: w.orgId!,
+    identityBaseUrl: w.identityBaseUrl,
+    ...(w.accessToken ? { accessToken: w.accessToken } : {}),
+    ...(w.clientId && w.clientSecret && w.refreshToken ? { oauth: { clientId: w.clientId, clientSecret: w.clientSecret, refreshToken: w.refreshToken } } : {}),
+    ...(w.adminAccessToken || w.adminRefreshToken ? { admin: { ...(w.adminAccessToken ? { accessToken: w.adminAccessToken } : {}), ...(w.adminRefreshToken ? { refreshToken: w.adminRefreshToken } : {}) } } : {}),
+    budgetPerMinute: w.budgetPerMinute,
+    ...(w.commandKey ? { commandKey: w.commandKey } : {}),
+    events: w.events,
     clock,
     logger,
     ...(config.webex.events === 'webhook' && config.publicUrl && webhookSecret

@@ -3,22 +3,25 @@ import type { AgentEvent, Clock } from '../../server/ports.js';
 import { WebexAgentTracker } from '../../server/contact-center/webex/webex-agent-tracker.js';
 import { bareUserId, WebexCommandLedger } from '../../server/contact-center/webex/webex-command-ledger.js';
 import { WebexEventTranslator } from '../../server/contact-center/webex/webex-event-translator.js';
-import { webhookToFrame } from '../../server/contact-center/webex/webex-webhook-translator.js';
+import { translateWebhook } from '../../server/contact-center/webex/webex-webhook-translator.js';
+import { WebexCommands } from '../../server/contact-center/webex/webex-commands.js';
+import { CommandIds } from '../../server/contact-center/command-ids.js';
+import { buildMarkedReason } from '../../server/domain/command-marker.js';
 import { retryAfterMs, translateStatus } from '../../server/contact-center/webex/webex-http-client.js';
 
 const RONA_ID = 'aux-rona';
 const BREAK_ID = 'aux-break';
-const INTEGRATION = 'integration-user';
 
 function setup() {
   let now = 1_000_000;
   const clock: Clock = { now: () => now, setTimeout: () => ({ cancel() {} }) };
   const ledger = new WebexCommandLedger(clock);
-  ledger.setIntegrationUserId(INTEGRATION);
   const tracker = new WebexAgentTracker();
-  const codes = { isRona: (id: string | undefined) => id === RONA_ID, ronaCodeId: () => RONA_ID };
-  const t = new WebexEventTranslator(tracker, ledger, codes, clock);
-  return { t, ledger, tracker, advance: (ms: number) => (now += ms) };
+  const codes = { isRona: (id: string | undefined) => id === RONA_ID, ronaCodeId: () => RONA_ID, cachedIdleCode: () => undefined };
+  const ids = new CommandIds('test-key');
+  const commands = new WebexCommands(null as never, ledger, ids, tracker, codes as never);
+  const t = new WebexEventTranslator(tracker, ledger, codes, (c, tid) => commands.claim(c, tid), clock);
+  return { t, ledger, tracker, ids, advance: (ms: number) => (now += ms) };
 }
 
 const stateFrame = (data: Record<string, unknown>) => ({
@@ -38,8 +41,9 @@ describe('Webex event translation', () => {
     ['AGENT', 'a1', 'agent'],
     ['SUPERVISOR', 'sup-1', 'supervisor'],
     ['SYSTEM', 'SYSTEM', 'system'],
-    ['INTEGRATION', INTEGRATION, 'connector'],
-    ['INTEGRATION', 'some-other-integration', 'unknown'],
+    // Never the connector from changedBy: only its marker or tracking id says that.
+    ['INTEGRATION', 'the-connector-user', 'unknown'],
+    [null, null, 'unknown'],
     ['WFM_TOOL', 'x', 'unknown'],
   ])('changedBy %s (%s) → origin %s', (changedBy, changedById, origin) => {
     const { t } = setup();
@@ -47,11 +51,36 @@ describe('Webex event translation', () => {
     expect(e).toMatchObject({ kind: 'state', agentId: 'a1', state: 'Idle', idleCodeId: BREAK_ID, origin, changedAt: 100 });
   });
 
-  it('recognises its own command by tracking id and reports the id the engine knows', () => {
+  it('recognises its own command by tracking id, and by its marker in the reason text', () => {
     const { t, ledger } = setup();
-    ledger.record('answered-id', 'a1', ['sent-id']);
-    const [e] = t.translateFrame(stateFrame({ changedBy: 'SUPERVISOR', changedById: 'x', trackingId: 'sent-id' }));
-    expect(e).toMatchObject({ kind: 'state', origin: 'connector', trackingId: 'answered-id' });
+    ledger.record({ commandId: 'cmd-1', trackingId: 'cmd-1', agentId: 'a1', state: 'Idle', idleCodeId: BREAK_ID });
+    const [e] = t.translateFrame(stateFrame({ changedBy: 'SUPERVISOR', changedById: 'x', trackingId: 'cmd-1' }));
+    expect(e).toMatchObject({ kind: 'state', origin: 'connector', trackingId: 'cmd-1' });
+    ledger.record({ commandId: 'cmd-2', trackingId: 'cmd-2', agentId: 'a1', state: 'Idle', idleCodeId: 'aux-call' });
+    const [m] = t.translateFrame(stateFrame({ auxCodeId: 'aux-call', trackingId: 'other', changedBy: null, lastStateChangeReason: buildMarkedReason('cmd-2', 'Teams: in a call'), lastStateChangeTimestamp: 200 }));
+    expect(m).toMatchObject({ kind: 'state', origin: 'connector', trackingId: 'cmd-2', commandId: 'cmd-2' });
+  });
+
+  it('a marker whose command asked for another state, or that this connector did not sign, is not ours', () => {
+    const { t, ledger, ids } = setup();
+    ledger.record({ commandId: 'cmd-3', trackingId: 'cmd-3', agentId: 'a1', state: 'Idle', idleCodeId: 'aux-call' });
+    const [e] = t.translateFrame(stateFrame({ trackingId: 'x', changedBy: null, lastStateChangeReason: buildMarkedReason('cmd-3', 'carried over'), lastStateChangeTimestamp: 200 }));
+    expect(e).toMatchObject({ origin: 'unknown' });
+    const forged = new CommandIds('another-key').create({ agentId: 'a1', state: 'Idle', idleCodeId: BREAK_ID });
+    const [f] = t.translateFrame(stateFrame({ trackingId: 'x', changedBy: null, lastStateChangeReason: buildMarkedReason(forged, 'x'), lastStateChangeTimestamp: 300, subStatus: 'Available', auxCodeId: '0' }));
+    expect(f).toMatchObject({ origin: 'unknown' });
+    // The database (and the ledger) lost: a signed id made for this agent and code is still recognised.
+    const signed = ids.create({ agentId: 'a1', state: 'Idle', idleCodeId: BREAK_ID });
+    const [g] = t.translateFrame(stateFrame({ trackingId: 'x', changedBy: null, lastStateChangeReason: buildMarkedReason(signed, 'x'), lastStateChangeTimestamp: 400 }));
+    expect(g).toMatchObject({ origin: 'connector', commandId: signed });
+  });
+
+  it('an idle-code switch is ordered by the later of the state and idle-code timestamps', () => {
+    const { t } = setup();
+    expect(states(t.translateFrame(stateFrame({ lastStateChangeTimestamp: 100, lastIdleCodeChangeTimestamp: 100 })))).toEqual(['Idle/agent']);
+    const [e] = t.translateFrame(stateFrame({ auxCodeId: 'aux-lunch', lastStateChangeTimestamp: 100, lastIdleCodeChangeTimestamp: 180 }));
+    expect(e).toMatchObject({ state: 'Idle', idleCodeId: 'aux-lunch', changedAt: 180 });
+    expect(t.translateFrame(stateFrame({ auxCodeId: BREAK_ID, lastStateChangeTimestamp: 100, lastIdleCodeChangeTimestamp: 150 }))).toEqual([]);
   });
 
   it('Available via subStatus or aux code "0" carries no idle code', () => {
@@ -77,7 +106,7 @@ describe('Webex event translation', () => {
 
   it('a failed command is reported once, only when it is ours', () => {
     const { t, ledger } = setup();
-    ledger.record('tid-1', 'a1');
+    ledger.record({ commandId: 'tid-1', trackingId: 'tid-1', agentId: 'a1', state: 'Idle', idleCodeId: BREAK_ID });
     const failed = (trackingId: string) => ({ type: 'AgentStateChange', trackingId, data: { type: 'AgentStateChangeFailed', agentId: 'a1', trackingId, reasonCode: 33, reason: 'Invalid auxCodeId' } });
     expect(t.translateFrame(failed('someone-else'))).toEqual([]);
     const [e] = t.translateFrame(failed('tid-1'));
@@ -113,13 +142,30 @@ describe('Webex event translation', () => {
     expect(states(out)).toEqual(['LoggedOut/supervisor']);
   });
 
-  it('webhooks become the equivalent frames', () => {
+  it('an offered (ringing) contact puts the agent on the contact; ContactEnded and AgentContactUnassigned end it', () => {
+    const { t } = setup();
+    t.translateFrame(stateFrame({ subStatus: 'Available', auxCodeId: '0' }));
+    expect(states(t.translateFrame(contactFrame('AgentOfferContact', 'c4')))).toEqual(['Engaged/system']);
+    // Answering changes nothing the engine needs: it was already on the contact.
+    expect(t.translateFrame(contactFrame('AgentContactAssigned', 'c4'))).toEqual([]);
+    expect(states(t.translateFrame(contactFrame('ContactEnded', 'c4', { agentsPendingWrapUp: ['a1'] })))).toEqual(['WrapUp/system']);
+    expect(states(t.translateFrame(contactFrame('AgentWrappedUp', 'c4')))).toEqual(['Available/agent']);
+    expect(states(t.translateFrame(contactFrame('AgentOfferContact', 'c5')))).toEqual(['Engaged/system']);
+    expect(states(t.translateFrame(contactFrame('AgentContactUnassigned', 'c5')))).toEqual(['Available/agent']);
+    expect(states(t.translateFrame(contactFrame('AgentOfferContact', 'c6')))).toEqual(['Engaged/system']);
+    expect(states(t.translateFrame(contactFrame('ContactEnded', 'c6', { agentsPendingWrapUp: [] })))).toEqual(['Available/agent']);
+  });
+
+  it('webhooks become the equivalent frames; an idle that does not say who set it is read back instead of guessed', () => {
     const { t } = setup();
     const hook = (data: Record<string, unknown>) => ({ id: 'e1', specVersion: '1.0', type: 'agent:state_change', source: 'wxcc', data: { agentId: 'a1', ...data } });
-    expect(states(t.translateFrame(webhookToFrame(hook({ currentState: 'idle', idleCode: BREAK_ID, changedBy: 'AGENT', createdTime: 10 })), true))).toEqual(['Idle/agent']);
-    expect(states(t.translateFrame(webhookToFrame(hook({ currentState: 'connected', taskId: 'c9', createdTime: 20 })), true))).toEqual(['Engaged/system']);
-    expect(states(t.translateFrame(webhookToFrame(hook({ currentState: 'available', changedBy: 'AGENT', createdTime: 30 })), true))).toEqual(['Available/agent']);
-    expect(webhookToFrame(hook({ currentState: 'ringing' }))).toBeNull();
+    const frame = (data: Record<string, unknown>) => t.translateFrame(translateWebhook(hook(data)).frame, true);
+    expect(states(frame({ currentState: 'idle', idleCode: BREAK_ID, reason: 'Break', changedBy: 'AGENT', createdTime: 10 }))).toEqual(['Idle/agent']);
+    expect(states(frame({ currentState: 'connected', taskId: 'c9', createdTime: 20 }))).toEqual(['Engaged/system']);
+    expect(states(frame({ currentState: 'available', changedBy: 'AGENT', createdTime: 30 }))).toEqual(['Available/agent']);
+    expect(states(frame({ currentState: 'ringing', taskId: 'c10', createdTime: 40 }))).toEqual(['Engaged/system']);
+    expect(translateWebhook(hook({ currentState: 'idle', createdTime: 50, teamId: 't1' }))).toEqual({ followUp: 'a1' });
+    expect(translateWebhook({ type: 'agent:state_change', data: {} })).toEqual({});
   });
 });
 

@@ -1,67 +1,110 @@
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { IdleCode } from '../../domain/agent.js';
-import { AppError, invalid } from '../../errors.js';
 import { silentLogger, type Logger } from '../../logger.js';
 import { systemClock, type AgentEvent, type AgentSnapshot, type CcAgent, type CcTeam, type Clock, type ContactCenter, type StateCommand } from '../../ports.js';
+import { CommandIds } from '../command-ids.js';
+import { CommandScheduler, type SchedulerStats } from '../command-scheduler.js';
 import { WebexActivityReconciler } from './webex-activity-reconciler.js';
 import { WebexAgentTracker } from './webex-agent-tracker.js';
-import { bareUserId, WebexCommandLedger } from './webex-command-ledger.js';
+import { WebexCommandLedger } from './webex-command-ledger.js';
+import { WebexCommands, type OwnClaim } from './webex-commands.js';
 import { WebexConfigClient } from './webex-config-client.js';
 import { WebexEventStream, type StreamStatus } from './webex-event-stream.js';
 import { WebexEventTranslator } from './webex-event-translator.js';
 import { WebexHttpClient } from './webex-http-client.js';
-import { obj, str } from './webex-payload.js';
-import { webhookToFrame, WebhookDeduper } from './webex-webhook-translator.js';
+import { WebexIdentity, type Person } from './webex-identity.js';
+import { OAuthTokenSource, staticToken, type TokenInfo, type TokenSource } from './webex-token-source.js';
+import { registerWebhook } from './webex-webhook-registration.js';
+import { translateWebhook, WebhookDeduper } from './webex-webhook-translator.js';
 
 /**
- * Webex Contact Center behind the `ContactCenter` port. Composition only: HTTP with retries
- * (webex-http-client), configuration lists (webex-config-client), the agent event stream or webhooks
- * (webex-event-stream, webex-webhook-translator), translation with ordering and ownership
- * (webex-event-translator, webex-agent-tracker, webex-command-ledger) and reconciliation
- * (webex-activity-reconciler).
+ * Webex Contact Center behind the `ContactCenter` port, on what Webex documents (reference/webex-cc-fidelity.md):
+ * events from webhooks (Subscriptions API) plus reconciliation through activities, a supervisor or Service App
+ * credential refreshed through the identity origin, the People API on that origin, and every call to the
+ * contact center under one budget (command-scheduler). Composition only; the parts live in their own files.
  */
 
 export interface WebexAdapterOptions {
   baseUrl: string;
   orgId: string;
-  /** Integration token (cjp:config_read, cjp:user); used as a bearer token and never logged. */
-  accessToken: string;
+  /** Identity origin for OAuth and the People API (default https://webexapis.com). */
+  identityBaseUrl?: string;
+  /** A static access token (tests, or an operator who rotates it), used as a bearer token and never logged. */
+  accessToken?: string;
+  /** OAuth client of the integration or Service App, with its refresh token: tokens are refreshed before expiry and after a 401. */
+  oauth?: { clientId: string; clientSecret: string; refreshToken: string };
+  /** 'webhook' (production default: Subscriptions API) or 'websocket' (the notification socket, the subscribing user's own events). */
   events: 'websocket' | 'webhook';
+  /** An administrator's or Service App's credential for the Subscriptions API (supervisors may not manage subscriptions). */
+  admin?: { accessToken?: string; refreshToken?: string };
+  /** Requests per minute allowed per client id (Webex default 300). */
+  budgetPerMinute?: number;
+  /** Key that signs command ids (default derived from the org and client id); keep it stable across restarts. */
+  commandKey?: string;
   clock?: Clock;
   logger?: Logger;
-  /** Webhook mode: where Webex should deliver `agent:*` events, and the secret that signs them. */
+  /** Webhook mode: where Webex should deliver `agent:*` events, and the secret that signs them (32–256 characters). */
   webhook?: { destinationUrl: string; secret: string; name?: string };
   http?: { timeoutMs?: number; retries?: number; baseDelayMs?: number; maxDelayMs?: number; maxRetryAfterMs?: number };
   stream?: { keepaliveMs?: number; reconnectBaseMs?: number; reconnectMaxMs?: number; welcomeTimeoutMs?: number };
   idleCodeCacheMs?: number;
   /** Wait after a contact ends for the state change that says where the agent went (default 250 ms). */
   contactEndGraceMs?: number;
+  /** How long webhook follow-up reads gather agents before one activities query (default 150 ms). */
+  followUpDelayMs?: number;
+  /** Told about a rotated OAuth refresh token so it can be kept. */
+  onRefreshToken?: (refreshToken: string) => void;
+}
+
+export interface WebexIdentityStatus {
+  actingAs: Person | null;
+  token: TokenInfo;
+  lastError: string | null;
 }
 
 export interface WebexAdapter extends ContactCenter {
   verifyAgentToken(token: string): Promise<string | null>;
   /** Feeds one verified webhook payload through the same translation as the event stream. */
   handleWebhook(payload: unknown): AgentEvent[];
-  /** The user behind the integration token, once known. */
+  /** Current state of the given agents (default: every known agent), from activities. */
+  snapshot(agentIds?: readonly string[]): Promise<AgentSnapshot[]>;
+  /** The request budget: use, queue depth per priority, oldest wait, capacity estimate. */
+  budget(): SchedulerStats;
+  /** Whom the connector acts as and its token's expiry. */
+  identityStatus(): WebexIdentityStatus;
+  /** The user behind the connector's credential, once known. */
   integrationUserId(): string | null;
 }
-
-const REASON_MAX = 128;
-const WEBHOOK_EVENT_TYPES = ['agent:login', 'agent:logout', 'agent:state_change'];
 
 export function createWebexAdapter(options: WebexAdapterOptions): WebexAdapter {
   const clock = options.clock ?? systemClock;
   const logger = (options.logger ?? silentLogger).child({ component: 'webex-adapter' });
-  const http = new WebexHttpClient({ baseUrl: options.baseUrl, accessToken: options.accessToken, clock, logger, ...options.http });
+  const identityUrl = options.identityBaseUrl ?? 'https://webexapis.com';
+  const tokens: TokenSource = options.oauth
+    ? new OAuthTokenSource({ identityBaseUrl: identityUrl, ...options.oauth, ...(options.accessToken ? { accessToken: options.accessToken } : {}), clock, logger, ...(options.onRefreshToken ? { onRefreshToken: options.onRefreshToken } : {}) })
+    : staticToken(options.accessToken ?? '');
+  const adminTokens: TokenSource | null = options.admin?.refreshToken && options.oauth
+    ? new OAuthTokenSource({ identityBaseUrl: identityUrl, ...options.oauth, refreshToken: options.admin.refreshToken, ...(options.admin.accessToken ? { accessToken: options.admin.accessToken } : {}), clock, logger })
+    : options.admin?.accessToken ? staticToken(options.admin.accessToken) : null;
+  const scheduler = new CommandScheduler({ perMinute: options.budgetPerMinute ?? 300, clock });
+  const http = new WebexHttpClient({ baseUrl: options.baseUrl, tokens, scheduler, clock, logger, ...options.http });
+  const identity = new WebexIdentity(identityUrl);
   const config = new WebexConfigClient(http, options.orgId, clock, options.idleCodeCacheMs);
   const ledger = new WebexCommandLedger(clock);
   const tracker = new WebexAgentTracker();
-  const translator = new WebexEventTranslator(tracker, ledger, config, clock, options.contactEndGraceMs ?? 250, (events) => deliver(events));
+  const ids = new CommandIds(options.commandKey ?? createHash('sha256').update(`tpc-command-ids|${options.orgId}|${options.oauth?.clientId ?? ''}`).digest('base64url'));
+  const commands = new WebexCommands(http, ledger, ids, tracker, config);
+  const translator = new WebexEventTranslator(tracker, ledger, config, (c, t) => commands.claim(c, t), clock, options.contactEndGraceMs ?? 250, (events) => deliver(events));
   const reconciler = new WebexActivityReconciler(http, options.orgId, tracker, config, clock, logger);
   const stream = new WebexEventStream({ http, clock, logger, ...options.stream });
   const webhookDedupe = new WebhookDeduper();
   let listener: ((events: AgentEvent[]) => void) | null = null;
   let webhookUp = false;
+  let actingAs: Person | null = null;
+  let identityError: string | null = null;
+  let knownAgentIds: string[] = [];
+  const followUps = new Set<string>();
+  let followUpTimer: { cancel(): void } | null = null;
 
   const deliver = (events: AgentEvent[]): void => {
     if (events.length === 0 || !listener) return;
@@ -72,52 +115,51 @@ export function createWebexAdapter(options: WebexAdapterOptions): WebexAdapter {
     }
   };
 
-  async function learnIntegrationUser(): Promise<void> {
+  /** A snapshot with the connector's ownership established from its marker, and the command it confirms. */
+  const owned = (s: AgentSnapshot): AgentSnapshot & { trackingId?: string } => {
+    if (s.state === 'RONA' || s.origin !== 'unknown') return s;
+    const own: OwnClaim | null = commands.claim(s, undefined);
+    return own ? { ...s, origin: 'connector', ...(own.trackingId ? { trackingId: own.trackingId } : {}) } : s;
+  };
+
+  async function learnIdentity(): Promise<void> {
     try {
-      const res = await http.request<unknown>('read integration user', { method: 'GET', path: '/v1/people/me' });
-      const id = str(obj(res.data).id);
-      if (id) ledger.setIntegrationUserId(bareUserId(id));
+      actingAs = await identity.whoAmI(tokens);
+      identityError = actingAs ? null : 'the identity service refused the connector credential';
     } catch (err) {
-      logger.warn({ reason: (err as Error).message }, 'could not read the integration user; INTEGRATION changes count as the connector');
+      identityError = (err as Error).message;
+      logger.warn({ reason: identityError }, 'could not read whom the connector acts as');
     }
   }
 
-  async function registerWebhook(): Promise<void> {
-    const hook = options.webhook;
-    if (!hook) return;
-    await http.request('register webhook', {
-      method: 'POST',
-      path: '/v1/subscriptions',
-      body: {
-        name: (hook.name ?? 'teams-presence-connector').slice(0, 64),
-        description: 'Agent state for the Teams presence connector',
-        eventTypes: WEBHOOK_EVENT_TYPES,
-        destinationUrl: hook.destinationUrl,
-        secret: hook.secret,
-        orgId: options.orgId,
-      },
-      acceptStatus: [409],
-    });
+  async function readFollowUps(): Promise<void> {
+    followUpTimer = null;
+    const agentIds = [...followUps];
+    followUps.clear();
+    if (agentIds.length === 0) return;
+    try {
+      const snaps = await reconciler.snapshot(agentIds, 3);
+      deliver(snaps.map((s) => ({ kind: 'state', ...owned(s) })));
+    } catch (err) {
+      logger.warn({ reason: (err as Error).message, agents: agentIds.length }, 'could not read back agents after their webhooks; reconciliation will');
+    }
   }
 
-  const onStreamStatus = (status: StreamStatus): void => {
-    if (status === 'up') void learnIntegrationUser().catch(() => undefined);
-    deliver([{ kind: 'stream', status, at: clock.now() }]);
-  };
+  const onStreamStatus = (status: StreamStatus): void => deliver([{ kind: 'stream', status, at: clock.now() }]);
 
   return {
     vendor: 'webex',
 
     async start(onEvent) {
       listener = onEvent;
-      await learnIntegrationUser();
+      await learnIdentity();
       await config.listIdleCodes().catch((err: Error) => logger.warn({ reason: err.message }, 'could not load idle codes at start'));
       if (options.events === 'websocket') {
         await stream.start((frame) => deliver(translator.translateFrame(frame)), onStreamStatus);
         return;
       }
       try {
-        await registerWebhook();
+        if (options.webhook) await registerWebhook(http, options.orgId, options.webhook, logger, adminTokens ? await adminTokens.token() : undefined);
         webhookUp = true;
         deliver([{ kind: 'stream', status: 'up', at: clock.now() }]);
       } catch (err) {
@@ -129,62 +171,47 @@ export function createWebexAdapter(options: WebexAdapterOptions): WebexAdapter {
     async stop() {
       listener = null;
       webhookUp = false;
+      followUpTimer?.cancel();
+      scheduler.close();
       await stream.stop();
     },
 
     listIdleCodes: (): Promise<IdleCode[]> => config.listIdleCodes(),
     listTeams: (): Promise<CcTeam[]> => config.listTeams(),
-    listAgents: (): Promise<CcAgent[]> => config.listAgents(),
-    snapshot: (): Promise<AgentSnapshot[]> => reconciler.snapshot(),
-
-    async setState(cmd: StateCommand) {
-      if (!cmd.agentId) throw invalid('agentId is required', 'agentId');
-      if (cmd.state === 'Idle' && !cmd.idleCodeId) throw invalid('an idle code is required to set Idle', 'idleCodeId');
-      const code = cmd.state === 'Idle' ? config.cachedIdleCode(cmd.idleCodeId!) : undefined;
-      if (code?.isSystem) throw invalid(`idle code "${code.name}" is a system code and cannot be set`, 'idleCodeId');
-      const sentId = randomUUID();
-      // Recorded before sending: the result frame can overtake the HTTP answer.
-      ledger.record(sentId, cmd.agentId);
-      const res = await http.request('set agent state', {
-        method: 'PUT',
-        path: '/v1/agents/session/state',
-        headers: { TrackingId: sentId },
-        body: {
-          state: cmd.state,
-          auxCodeId: cmd.state === 'Available' ? '0' : cmd.idleCodeId,
-          lastStateChangeReason: cmd.reason.trim().slice(0, REASON_MAX),
-          agentId: cmd.agentId,
-        },
-      });
-      const answered = str(res.headers['trackingid']);
-      const trackingId = answered ?? sentId;
-      ledger.record(trackingId, cmd.agentId, [sentId]);
-      return { trackingId };
+    async listAgents(): Promise<CcAgent[]> {
+      const agents = await config.listAgents();
+      knownAgentIds = agents.map((a) => a.id);
+      return agents;
     },
 
+    async snapshot(agentIds?: readonly string[]) {
+      if (!agentIds && knownAgentIds.length === 0) knownAgentIds = (await config.listAgents()).map((a) => a.id);
+      const snaps = await reconciler.snapshot(agentIds ?? knownAgentIds);
+      return snaps.map(owned);
+    },
+
+    setState: (cmd: StateCommand) => commands.send(cmd),
+
     async verifyAgentToken(token: string) {
-      if (!token) return null;
-      const res = await http.request<unknown>('verify agent token', {
-        method: 'GET',
-        path: '/v1/people/me',
-        token,
-        acceptStatus: [401, 403],
-      });
-      if (res.status === 401 || res.status === 403) return null;
-      const id = str(obj(res.data).id);
-      if (!id) throw new AppError('upstream', 'Webex CC verify agent token answered without a user id');
-      return bareUserId(id);
+      const person = await identity.me(token);
+      return person ? person.id : null;
     },
 
     handleWebhook(payload: unknown) {
       if (!webhookDedupe.firstTime(payload)) return [];
-      const frame = webhookToFrame(payload);
-      const events = frame ? translator.translateFrame(frame, true) : [];
+      const t = translateWebhook(payload);
+      if (t.followUp) {
+        followUps.add(t.followUp);
+        followUpTimer ??= clock.setTimeout(() => void readFollowUps(), options.followUpDelayMs ?? 150);
+      }
+      const events = t.frame ? translator.translateFrame(t.frame, true) : [];
       deliver(events);
       return events;
     },
 
-    integrationUserId: () => ledger.getIntegrationUserId(),
+    budget: () => scheduler.stats(),
+    identityStatus: () => ({ actingAs, token: tokens.info(), lastError: identityError }),
+    integrationUserId: () => actingAs?.id ?? null,
 
     health() {
       return {

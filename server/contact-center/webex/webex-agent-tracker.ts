@@ -23,7 +23,7 @@ interface Memory {
 }
 
 /** Phases a contact passes through, in order. */
-export const CONTACT_PHASE = { connected: 1, wrapup: 2, ended: 3 } as const;
+export const CONTACT_PHASE = { offered: 1, connected: 2, wrapup: 3, ended: 4 } as const;
 export type ContactPhase = (typeof CONTACT_PHASE)[keyof typeof CONTACT_PHASE];
 
 const ROUTABLE: ReadonlySet<AgentState> = new Set(['Available', 'Idle', 'RONA']);
@@ -108,16 +108,6 @@ export class WebexAgentTracker {
     mem.lastTs = Math.max(mem.lastTs, snap.changedAt);
     if (ROUTABLE.has(snap.state)) mem.base = snap;
     return snap;
-  }
-
-  /** Agents missing from a complete snapshot are logged out, unless an event newer than the snapshot says otherwise. */
-  markLoggedOutExcept(present: ReadonlySet<string>, snapshotAt: number): void {
-    for (const [agentId, mem] of this.agents) {
-      if (present.has(agentId) || !mem.current || mem.current.state === 'LoggedOut') continue;
-      if (mem.lastTs > snapshotAt) continue;
-      mem.current = { agentId, state: 'LoggedOut', origin: 'unknown', changedAt: snapshotAt, contact: null };
-      mem.base = null;
-    }
   }
 
   lastTimestamp(agentId: string): number {

@@ -1,48 +1,43 @@
 import type { Clock } from '../../ports.js';
 
 /**
- * Remembers the state commands this connector sent, so that the asynchronous result frame can be recognised
- * as the connector's own. A command may be known by several tracking ids (the one we sent in the
- * `TrackingId` header and the one Webex answered with); every alias resolves to the id returned to the
- * engine. Entries expire, and the ledger is bounded, because results that never arrive must not leak memory.
+ * The commands this adapter sent, recorded **before** each request leaves (the result frame can overtake the
+ * HTTP answer, and a process killed mid-request must not forget what it may have applied). A command is known
+ * by its id (the one in the reason marker) and its tracking id (sent in the `TrackingId` header); the engine
+ * keeps the durable copy of the command in flight and of the last one applied, so this in-memory ledger only
+ * has to bridge the time a result takes to arrive. Entries expire and the ledger is bounded.
  */
 export interface CommandRecord {
+  commandId: string;
   trackingId: string;
   agentId: string;
+  state: 'Available' | 'Idle';
+  idleCodeId?: string;
   sentAt: number;
 }
 
 export class WebexCommandLedger {
-  private readonly byAlias = new Map<string, CommandRecord>();
-  private integrationUserId: string | null = null;
+  private readonly byId = new Map<string, CommandRecord>();
 
   constructor(
     private readonly clock: Clock,
-    private readonly ttlMs = 10 * 60_000,
-    private readonly maxEntries = 20_000,
+    private readonly ttlMs = 30 * 60_000,
+    private readonly maxEntries = 50_000,
   ) {}
 
-  /** The user behind the integration token (from `/v1/people/me`); its changes are the connector's. */
-  setIntegrationUserId(id: string | null): void {
-    this.integrationUserId = id;
-  }
-
-  getIntegrationUserId(): string | null {
-    return this.integrationUserId;
-  }
-
-  record(trackingId: string, agentId: string, aliases: readonly string[] = []): void {
-    const rec: CommandRecord = { trackingId, agentId, sentAt: this.clock.now() };
-    for (const alias of new Set([trackingId, ...aliases])) {
-      if (alias) this.byAlias.set(alias, rec);
-    }
+  record(rec: Omit<CommandRecord, 'sentAt'>): CommandRecord {
+    const full: CommandRecord = { ...rec, sentAt: this.clock.now() };
+    this.byId.delete(rec.commandId);
+    this.byId.set(rec.commandId, full);
+    if (rec.trackingId !== rec.commandId) this.byId.set(rec.trackingId, full);
     this.prune();
+    return full;
   }
 
-  /** The command a frame's tracking id belongs to, or undefined when it is not ours (or expired). */
-  resolve(trackingId: string | null | undefined): CommandRecord | undefined {
-    if (!trackingId) return undefined;
-    const rec = this.byAlias.get(trackingId);
+  /** The command a tracking id or command id belongs to, or undefined when it is not ours (or expired). */
+  resolve(id: string | null | undefined): CommandRecord | undefined {
+    if (!id) return undefined;
+    const rec = this.byId.get(id);
     if (!rec) return undefined;
     if (this.clock.now() - rec.sentAt > this.ttlMs) {
       this.forget(rec);
@@ -51,25 +46,22 @@ export class WebexCommandLedger {
     return rec;
   }
 
-  /** Forgets every alias of a command, so a duplicated failure frame is reported once. */
+  /** Forgets a command, so a duplicated failure frame is reported once. */
   forget(rec: CommandRecord): void {
-    for (const [alias, r] of this.byAlias) if (r === rec) this.byAlias.delete(alias);
-  }
-
-  isIntegrationUser(id: string | null | undefined): boolean {
-    return !!id && this.integrationUserId !== null && sameUserId(id, this.integrationUserId);
+    if (this.byId.get(rec.commandId) === rec) this.byId.delete(rec.commandId);
+    if (this.byId.get(rec.trackingId) === rec) this.byId.delete(rec.trackingId);
   }
 
   size(): number {
-    return this.byAlias.size;
+    return this.byId.size;
   }
 
   private prune(): void {
     const cutoff = this.clock.now() - this.ttlMs;
     // Map iteration is insertion order, so the oldest entries come first.
-    for (const [alias, rec] of this.byAlias) {
-      if (rec.sentAt >= cutoff && this.byAlias.size <= this.maxEntries) break;
-      this.byAlias.delete(alias);
+    for (const [key, rec] of this.byId) {
+      if (rec.sentAt >= cutoff && this.byId.size <= this.maxEntries) break;
+      this.byId.delete(key);
     }
   }
 }

@@ -1,24 +1,34 @@
 import type { Origin } from '../../domain/agent.js';
 import type { AgentEvent, AgentSnapshot, Clock } from '../../ports.js';
-import { CONTACT_PHASE, inContact, type WebexAgentTracker } from './webex-agent-tracker.js';
+import { CONTACT_PHASE, inContact, type ContactPhase, type WebexAgentTracker } from './webex-agent-tracker.js';
 import type { WebexCommandLedger } from './webex-command-ledger.js';
 import { contactOf, num, obj, str, type IdleCodeLookup } from './webex-payload.js';
+
+/** Whether a reported change is the connector's own: its tracking id, or its marker in the reason text. */
+export type ClaimCheck = (change: AgentSnapshot, trackingId: string | undefined) => { trackingId?: string; commandId?: string } | null;
 
 /**
  * Turns Webex Contact Center notifications (`{type, orgId, trackingId, data}` frames of the agent event
  * stream, or `agent:*` webhooks) into the port's `AgentEvent`s.
  *
- * Origin: `changedBy` AGENT → agent, SUPERVISOR → supervisor, SYSTEM → system; a change carrying one of our
- * tracking ids or made by the integration user (changedById) → connector; INTEGRATION by a user that is not
- * ours → unknown (another integration must not be mistaken for this connector, or the connector would
- * release an idle it did not set); anything else → unknown. An Idle with the system code named RONA is
- * reported as state RONA with origin system.
+ * Origin: the connector's own change is recognised only from what Webex gives back — the tracking id of a
+ * command in the ledger, or the connector's marker in `lastStateChangeReason` (see `ClaimCheck`). `changedBy`
+ * AGENT → agent; SUPERVISOR / SYSTEM (not documented, harmless: never the connector) → supervisor / system;
+ * anything else, null included → unknown, which the engine never releases. `changedById` is never used: the
+ * connector acts as a supervisor user, whose own Desktop changes carry the same id. An Idle with the system
+ * code RONA is reported as state RONA with origin system.
+ *
+ * Order: a state change is ordered by the later of `lastStateChangeTimestamp` and
+ * `lastIdleCodeChangeTimestamp` (an idle-code switch keeps the state timestamp). Contacts: an offer
+ * (`AgentOfferContact`, ringing) already puts the agent on the contact, so a mapped idle waits as pending;
+ * `ContactEnded` (with `agentsPendingWrapUp`), `AgentContactUnassigned`, `AgentWrappedUp` end it.
  */
 export class WebexEventTranslator {
   constructor(
     private readonly tracker: WebexAgentTracker,
     private readonly ledger: WebexCommandLedger,
     private readonly idleCodes: IdleCodeLookup,
+    private readonly claim: ClaimCheck,
     private readonly clock: Clock,
     /**
      * How long the end of a contact waits before reporting where the agent went. Webex applies an idle code
@@ -53,12 +63,19 @@ export class WebexEventTranslator {
         return this.loggedOut(data);
       case 'AgentOfferContactRona':
         return this.rona(data);
+      case 'AgentOfferContact':
+      case 'AgentOfferConsult':
+        return this.contactState(data, 'Engaged', CONTACT_PHASE.offered);
       case 'AgentContactAssigned':
         return this.contactState(data, 'Engaged');
       case 'AgentWrapup':
         return this.contactState(data, 'WrapUp');
+      case 'ContactEnded':
+        return this.contactEndedForAll(data);
       case 'AgentWrappedUp':
       case 'AgentContactEnded':
+      case 'AgentContactUnassigned':
+      case 'AgentOfferContactRejected':
         return this.contactEnded(data);
       default:
         return [];
@@ -68,11 +85,10 @@ export class WebexEventTranslator {
   private stateChanged(d: Record<string, unknown>, trackingId: string | undefined, overall: boolean): AgentEvent[] {
     const agentId = str(d.agentId);
     if (!agentId) return [];
-    const ts = num(d.lastStateChangeTimestamp) ?? num(d.eventTime);
+    const ts = changeTime(d);
     const auxCodeId = str(d.auxCodeId);
     const available = (str(d.subStatus) ?? str(d.status) ?? '').toLowerCase() === 'available' || auxCodeId === '0';
-    const own = this.ledger.resolve(trackingId);
-    let origin = this.originOf(str(d.changedBy), str(d.changedById), !!own);
+    let origin = this.originOf(str(d.changedBy));
     let state: AgentSnapshot['state'] = available ? 'Available' : 'Idle';
     if (!available && this.idleCodes.isRona(auxCodeId)) {
       state = 'RONA';
@@ -87,6 +103,9 @@ export class WebexEventTranslator {
       ...(str(d.lastStateChangeReason) ? { reason: str(d.lastStateChangeReason) } : {}),
       contact: null,
     };
+    const own = state === 'RONA' ? null : this.claim(change, trackingId);
+    if (own) change.origin = 'connector';
+    if (own?.commandId) change.commandId = own.commandId;
     const eventTrackingId = own?.trackingId ?? trackingId;
     if (!overall && inContact(this.tracker.current(agentId))) {
       // Applied by Webex when the contact ends; the contact-ended event reports it.
@@ -110,7 +129,7 @@ export class WebexEventTranslator {
   private loggedIn(d: Record<string, unknown>): AgentEvent[] {
     const agentId = str(d.agentId);
     if (!agentId) return [];
-    const ts = num(d.lastStateChangeTimestamp) ?? num(d.eventTime);
+    const ts = changeTime(d);
     const auxCodeId = str(d.auxCodeId);
     const available = (str(d.subStatus) ?? '').toLowerCase() === 'available' || auxCodeId === '0';
     // Agents land in Idle (the default idle code) when they sign in.
@@ -118,7 +137,7 @@ export class WebexEventTranslator {
       agentId,
       state: available ? 'Available' : 'Idle',
       ...(available || !auxCodeId ? {} : { idleCodeId: auxCodeId }),
-      origin: this.originOf(str(d.changedBy), str(d.changedById), false, 'agent'),
+      origin: this.originOf(str(d.changedBy), 'agent'),
       changedAt: ts ?? this.clock.now(),
       contact: null,
     }, ts);
@@ -132,7 +151,7 @@ export class WebexEventTranslator {
     return this.emit({
       agentId,
       state: 'LoggedOut',
-      origin: this.originOf(by, str(d.changedById), false, 'agent'),
+      origin: this.originOf(by, 'agent'),
       changedAt: ts ?? this.clock.now(),
       ...(str(d.logoutReason) ? { reason: str(d.logoutReason) } : {}),
       contact: null,
@@ -157,14 +176,26 @@ export class WebexEventTranslator {
     }, ts);
   }
 
-  private contactState(d: Record<string, unknown>, state: 'Engaged' | 'WrapUp'): AgentEvent[] {
+  private contactState(d: Record<string, unknown>, state: 'Engaged' | 'WrapUp', offered?: ContactPhase): AgentEvent[] {
     const agentId = str(d.agentId);
     if (!agentId) return [];
     const ts = num(d.eventTime);
     const contact = contactOf(d) ?? this.tracker.current(agentId)?.contact ?? null;
-    const phase = state === 'Engaged' ? CONTACT_PHASE.connected : CONTACT_PHASE.wrapup;
+    const phase = offered ?? (state === 'Engaged' ? CONTACT_PHASE.connected : CONTACT_PHASE.wrapup);
     if (contact && !this.tracker.advanceContact(agentId, contact.id, phase)) return [];
     return this.emit({ agentId, state, origin: 'system', changedAt: ts ?? this.clock.now(), contact }, ts);
+  }
+
+  /**
+   * `ContactEnded` (SDK `TaskManager`): agents listed in `agentsPendingWrapUp` go to wrap-up, the owner and
+   * any other agent on the contact are done with it.
+   */
+  private contactEndedForAll(d: Record<string, unknown>): AgentEvent[] {
+    const pending = Array.isArray(d.agentsPendingWrapUp) ? d.agentsPendingWrapUp.filter((x): x is string => typeof x === 'string') : [];
+    const agentId = str(d.agentId) ?? str(d.owner) ?? str(obj(d.interaction).owner);
+    if (!agentId) return [];
+    if (pending.includes(agentId)) return this.contactState({ ...d, agentId }, 'WrapUp');
+    return this.contactEnded({ ...d, agentId });
   }
 
   /** The contact is over: the agent is back in the state underneath it (Available unless an idle was chosen). */
@@ -202,24 +233,25 @@ export class WebexEventTranslator {
    * contact and applied at its end), it is where the agent goes next.
    */
   private stateCarried(d: Record<string, unknown>, agentId: string): { change: AgentSnapshot; ts: number } | null {
-    const ts = num(d.lastStateChangeTimestamp);
+    const ts = changeTime(d);
     const sub = (str(d.subStatus) ?? '').toLowerCase();
     if (ts === undefined || (sub !== 'available' && sub !== 'idle') || ts <= this.tracker.lastTimestamp(agentId)) return null;
     const auxCodeId = str(d.auxCodeId);
     const available = sub === 'available' || auxCodeId === '0';
     const rona = !available && this.idleCodes.isRona(auxCodeId);
-    return {
-      ts,
-      change: {
-        agentId,
-        state: available ? 'Available' : rona ? 'RONA' : 'Idle',
-        ...(available || !auxCodeId ? {} : { idleCodeId: auxCodeId }),
-        origin: rona ? 'system' : this.originOf(str(d.changedBy), str(d.changedById), false),
-        changedAt: ts,
-        ...(str(d.lastStateChangeReason) ? { reason: str(d.lastStateChangeReason) } : {}),
-        contact: null,
-      },
+    const change: AgentSnapshot = {
+      agentId,
+      state: available ? 'Available' : rona ? 'RONA' : 'Idle',
+      ...(available || !auxCodeId ? {} : { idleCodeId: auxCodeId }),
+      origin: rona ? 'system' : this.originOf(str(d.changedBy)),
+      changedAt: ts,
+      ...(str(d.lastStateChangeReason) ? { reason: str(d.lastStateChangeReason) } : {}),
+      contact: null,
     };
+    const own = rona ? null : this.claim(change, undefined);
+    if (own) change.origin = 'connector';
+    if (own?.commandId) change.commandId = own.commandId;
+    return { ts, change };
   }
 
   private emit(change: AgentSnapshot, ts: number | undefined): AgentEvent[] {
@@ -227,8 +259,7 @@ export class WebexEventTranslator {
     return accepted ? [{ kind: 'state', ...accepted }] : [];
   }
 
-  private originOf(changedBy: string | undefined, changedById: string | undefined, ownTracking: boolean, fallback: Origin = 'unknown'): Origin {
-    if (ownTracking || this.ledger.isIntegrationUser(changedById)) return 'connector';
+  private originOf(changedBy: string | undefined, fallback: Origin = 'unknown'): Origin {
     switch ((changedBy ?? '').toUpperCase()) {
       case 'AGENT':
         return 'agent';
@@ -236,13 +267,18 @@ export class WebexEventTranslator {
         return 'supervisor';
       case 'SYSTEM':
         return 'system';
-      case 'INTEGRATION':
-        // Our own user id unknown (people/me failed) or not given: the integration is most likely us.
-        return changedById && this.ledger.getIntegrationUserId() ? 'unknown' : 'connector';
       case '':
         return fallback;
       default:
         return 'unknown';
     }
   }
+}
+
+/** When a state change happened: the later of the state and idle-code timestamps (a code switch keeps the state's). */
+export function changeTime(d: Record<string, unknown>): number | undefined {
+  const a = num(d.lastStateChangeTimestamp);
+  const b = num(d.lastIdleCodeChangeTimestamp);
+  const latest = a !== undefined && b !== undefined ? Math.max(a, b) : (a ?? b);
+  return latest ?? num(d.eventTime);
 }

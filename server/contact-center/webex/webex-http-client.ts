@@ -4,6 +4,8 @@ import axios, { type AxiosInstance, type AxiosResponse, type Method } from 'axio
 import { AppError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { Clock } from '../../ports.js';
+import type { CommandScheduler, Priority } from '../command-scheduler.js';
+import type { TokenSource } from './webex-token-source.js';
 
 /**
  * The one axios instance that talks to Webex Contact Center. It owns the bearer token (set as a default
@@ -17,7 +19,10 @@ import type { Clock } from '../../ports.js';
 
 export interface WebexHttpOptions {
   baseUrl: string;
-  accessToken: string;
+  /** Bearer tokens (refreshed before expiry and after a 401); never logged. */
+  tokens: TokenSource;
+  /** The one request budget every call waits on (none: unbudgeted, for tests of this class alone). */
+  scheduler?: CommandScheduler;
   clock: Clock;
   logger: Logger;
   timeoutMs?: number;
@@ -44,6 +49,10 @@ export interface WebexRequest {
   acceptStatus?: readonly number[];
   /** Set false for calls that must not be repeated. */
   retry?: boolean;
+  /** Place in the budget's queue (default 4, a read). */
+  priority?: Priority;
+  /** Coalescing key (the agent): a newer request with the same key supersedes this one while it waits. */
+  key?: string;
 }
 
 export interface WebexHttpStats {
@@ -74,7 +83,7 @@ export class WebexHttpClient {
     this.http = axios.create({
       baseURL: opts.baseUrl.replace(/\/+$/, ''),
       timeout: opts.timeoutMs ?? 10_000,
-      headers: { Authorization: `Bearer ${opts.accessToken}`, Accept: 'application/json' },
+      headers: { Accept: 'application/json' },
       // Every status comes back as a response; the retry and translation logic below decides.
       validateStatus: () => true,
       maxRedirects: 0,
@@ -89,8 +98,11 @@ export class WebexHttpClient {
   async request<T>(call: string, req: WebexRequest): Promise<AxiosResponse<T>> {
     const attempts = req.retry === false ? 1 : this.retries + 1;
     let lastFailure: AppError | null = null;
+    let reauthorised = false;
     for (let attempt = 0; attempt < attempts; attempt++) {
       if (attempt > 0) this.stats.retries++;
+      await this.opts.scheduler?.slot(req.priority ?? 4, req.key);
+      const bearer = req.token ?? (await this.opts.tokens.token());
       this.stats.calls++;
       let res: AxiosResponse<T>;
       try {
@@ -99,10 +111,7 @@ export class WebexHttpClient {
           url: req.path,
           params: req.params,
           data: req.body,
-          headers: {
-            ...req.headers,
-            ...(req.token !== undefined ? { Authorization: `Bearer ${req.token}` } : {}),
-          },
+          headers: { ...req.headers, Authorization: `Bearer ${bearer}` },
         });
       } catch (err) {
         lastFailure = new AppError('unavailable', `Webex CC ${call} failed: ${networkReason(err)}`);
@@ -119,10 +128,22 @@ export class WebexHttpClient {
       }
       lastFailure = translateStatus(call, res.status, res.data);
       this.noteFailure(lastFailure);
-      if (res.status === 429) this.stats.throttled++;
-      if (!RETRYABLE_STATUS.has(res.status) || attempt + 1 >= attempts) break;
+      // An expired or revoked token of our own: refresh once and try again at once.
+      if (res.status === 401 && req.token === undefined && !reauthorised && this.opts.tokens.canRefresh) {
+        reauthorised = true;
+        await this.opts.tokens.refresh(bearer).catch(() => undefined);
+        attempt--;
+        continue;
+      }
       const retryAfter = retryAfterMs(res.headers['retry-after'], this.opts.clock.now());
+      if (res.status === 429) {
+        this.stats.throttled++;
+        this.opts.scheduler?.throttled(retryAfter ?? this.backoff(attempt));
+      }
+      if (!RETRYABLE_STATUS.has(res.status) || attempt + 1 >= attempts) break;
       if (retryAfter !== null && retryAfter > this.maxRetryAfterMs) break;
+      // The scheduler already holds every request back for a 429's Retry-After.
+      if (res.status === 429 && this.opts.scheduler) continue;
       const delay = retryAfter ?? this.backoff(attempt);
       this.opts.logger.warn({ call, status: res.status, attempt: attempt + 1, delayMs: delay }, 'webex call refused, retrying');
       await this.sleep(delay);

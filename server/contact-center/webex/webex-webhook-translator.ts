@@ -1,83 +1,86 @@
+import { createHash } from 'node:crypto';
 import { num, obj, str, type Json } from './webex-payload.js';
 
 /**
- * Webex `agent:*` webhooks (CloudEvents-like `{id, specVersion, type, source, time, data}`) rewritten as the
- * equivalent event-stream frame, so that both delivery paths share one translation, one ordering rule and one
- * origin rule. Webhooks are delivered at least once and in no guaranteed order: the envelope id removes
- * exact redeliveries, and the translator's timestamp ordering removes the rest.
+ * Webex Contact Center webhooks (Subscriptions API, `agent:*` event types) rewritten as the equivalent
+ * event-stream frame, so both delivery paths share one translation, one ordering rule and one ownership rule.
+ *
+ * The payload of `agent:state_change` is not public; what can be relied on is sparse (a Cisco mock has only
+ * `agentId, createdTime, currentState, destination, origin, queueId, taskId, teamId`: no `changedBy`, tracking
+ * id, idle-code id or reason). A change whose owner cannot be told from the payload itself — an idle without
+ * its code and reason text — is therefore not guessed: it is answered with `followUp`, and the adapter reads
+ * that agent's activities (batched, ≤ 100 agents a query), where the reason text carries the connector's marker.
+ * Richer payloads (code, reason, timestamps) are used as they come.
+ *
+ * Webhooks are delivered at least once, possibly duplicated, reordered, delayed or lost: `WebhookDeduper`
+ * drops exact redeliveries, the tracker's timestamp ordering drops older news, reconciliation finds lost ones.
  */
 
-export function webhookToFrame(payload: unknown): Json | null {
+export interface WebhookTranslation {
+  frame?: Json;
+  /** The agent whose current state must be read back (the payload does not say enough). */
+  followUp?: string;
+}
+
+const ENGAGED = new Set(['connected', 'engaged', 'conferencing', 'conference', 'hold', 'consulting']);
+const OFFERED = new Set(['ringing', 'reserved', 'offered']);
+const LOGGED_OUT = new Set(['logged-out', 'loggedout', 'logout', 'logged_out']);
+
+export function translateWebhook(payload: unknown): WebhookTranslation {
   const env = obj(payload);
-  const type = str(env.type);
+  const type = str(env.type) ?? str(env.eventType);
   const d = obj(env.data);
   const agentId = str(d.agentId);
-  if (!type || !agentId) return null;
-  const ts = num(d.lastStateChangeTimestamp) ?? num(d.createdTime) ?? num(d.eventTime) ?? num(env.time);
-  const common = {
+  if (!type || !agentId) return {};
+  const ts = num(d.lastStateChangeTimestamp) ?? num(d.createdTime) ?? num(d.eventTime) ?? num(env.time) ?? num(env.createdTime);
+  const common: Json = {
     agentId,
     orgId: str(env.orgId) ?? str(d.orgId),
     changedBy: str(d.changedBy) ?? null,
-    changedById: str(d.changedById) ?? null,
     trackingId: str(d.trackingId),
   };
-  const frame = (outer: string, inner: string, data: Json): Json => ({ type: outer, trackingId: common.trackingId, data: { type: inner, ...data } });
-
-  if (type === 'agent:logout') {
-    return frame('Logout', 'AgentLogoutSuccess', { ...common, lastStateChangeTimestamp: ts, loggedOutBy: str(d.loggedOutBy) ?? common.changedBy, logoutReason: str(d.reason) });
-  }
+  const frame = (outer: string, inner: string, data: Json): WebhookTranslation => ({ frame: { type: outer, trackingId: common.trackingId, data: { type: inner, ...common, ...data } } });
   const state = (str(d.currentState) ?? '').toLowerCase();
+
+  if (type === 'agent:logout' || LOGGED_OUT.has(state)) {
+    return frame('Logout', 'AgentLogoutSuccess', { lastStateChangeTimestamp: ts, loggedOutBy: str(d.loggedOutBy) ?? common.changedBy, logoutReason: str(d.reason) });
+  }
   const auxCodeId = str(d.auxCodeId) ?? str(d.idleCodeId) ?? str(d.idleCode);
   const reason = str(d.lastStateChangeReason) ?? str(d.reason);
-  const contact = {
-    interactionId: str(d.interactionId) ?? str(d.taskId),
-    mediaType: str(d.mediaType) ?? str(d.channelType),
-    isConferencing: d.conference === true || d.isConferencing === true || state.startsWith('conferenc'),
-    eventTime: ts,
-  };
+  const contact = { interactionId: str(d.interactionId) ?? str(d.taskId), mediaType: str(d.mediaType) ?? str(d.channelType), eventTime: ts };
   if (type === 'agent:login') {
-    return frame('StationLogin', 'AgentStationLoginSuccess', { ...common, auxCodeId, subStatus: state === 'available' ? 'Available' : 'Idle', lastStateChangeTimestamp: ts });
+    if (state === 'available') return frame('StationLogin', 'AgentStationLoginSuccess', { auxCodeId: '0', subStatus: 'Available', lastStateChangeTimestamp: ts });
+    if (auxCodeId) return frame('StationLogin', 'AgentStationLoginSuccess', { auxCodeId, subStatus: 'Idle', lastStateChangeTimestamp: ts });
+    return { followUp: agentId };
   }
-  if (type !== 'agent:state_change') return null;
-  switch (state) {
-    case 'available':
-    case 'idle':
-      return frame('AgentStateChange', 'AgentStateChangeSuccess', {
-        ...common,
-        subStatus: state === 'available' ? 'Available' : 'Idle',
-        auxCodeId: state === 'available' ? '0' : auxCodeId,
-        lastStateChangeTimestamp: ts,
-        lastStateChangeReason: reason,
-      });
-    case 'rona':
-      return frame('AgentOfferContactRona', 'AgentOfferContactRona', { ...common, auxCodeId, eventTime: ts, reason });
-    case 'connected':
-    case 'engaged':
-    case 'conferencing':
-    case 'hold':
-      return frame('AgentContactAssigned', 'AgentContactAssigned', { ...common, ...contact });
-    case 'wrapup':
-    case 'wrap-up':
-      return frame('AgentWrapup', 'AgentWrapup', { ...common, ...contact });
-    case 'logged-out':
-    case 'loggedout':
-    case 'logout':
-      return frame('Logout', 'AgentLogoutSuccess', { ...common, lastStateChangeTimestamp: ts });
-    default:
-      // ringing / reserved: an offer is not a change of the agent's state.
-      return null;
+  if (type !== 'agent:state_change') return {};
+  if (state === 'available') {
+    return frame('AgentStateChange', 'AgentStateChangeSuccess', { subStatus: 'Available', auxCodeId: '0', lastStateChangeTimestamp: ts, lastStateChangeReason: reason });
   }
+  if (state === 'idle') {
+    // Who set it is in the reason text; without the code and the reason the change cannot be attributed.
+    if (!auxCodeId || reason === undefined) return { followUp: agentId };
+    return frame('AgentStateChange', 'AgentStateChangeSuccess', { subStatus: 'Idle', auxCodeId, lastStateChangeTimestamp: ts, lastStateChangeReason: reason });
+  }
+  if (state === 'rona') return frame('AgentOfferContactRona', 'AgentOfferContactRona', { auxCodeId, eventTime: ts, reason });
+  if (OFFERED.has(state)) return frame('RoutingMessage', 'AgentOfferContact', contact);
+  if (ENGAGED.has(state)) return frame('RoutingMessage', 'AgentContactAssigned', { ...contact, isConferencing: state.startsWith('conferenc') });
+  if (state === 'wrapup' || state === 'wrap-up') return frame('RoutingMessage', 'AgentWrapup', contact);
+  return { followUp: agentId };
 }
 
-/** Remembers recent webhook envelope ids (bounded) so an exact redelivery is ignored. */
+/**
+ * Remembers recent deliveries (bounded) so a redelivery is ignored: by envelope id when there is one, else by
+ * the digest of the payload (a redelivery repeats the same bytes of data).
+ */
 export class WebhookDeduper {
   private readonly seen = new Set<string>();
 
-  constructor(private readonly max = 10_000) {}
+  constructor(private readonly max = 20_000) {}
 
   firstTime(payload: unknown): boolean {
-    const id = str(obj(payload).id);
-    if (!id) return true;
+    const env = obj(payload);
+    const id = str(env.id) ?? createHash('sha256').update(JSON.stringify([env.type, env.data ?? null])).digest('base64url');
     if (this.seen.has(id)) return false;
     this.seen.add(id);
     if (this.seen.size > this.max) {
