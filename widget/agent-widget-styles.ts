@@ -1,8 +1,9 @@
 import { css } from 'lit';
 
 /**
- * Layout of `<presence-agent-widget>`. The compact form is one line no taller than 64 px (the Webex Desktop header
- * limit); its details open in a top-layer popover so a header with `overflow: hidden` cannot clip them.
+ * Layout of `<presence-agent-widget>`. The compact form fits the Webex Desktop header: at most 64 px tall and
+ * about 240 px wide, two short lines beside a Momentum indicator and a Details button; the details open in a
+ * top-layer popover so a header with `overflow: hidden` cannot clip them.
  */
 export const agentWidgetStyles = css`
   :host {
@@ -10,84 +11,78 @@ export const agentWidgetStyles = css`
     border-radius: var(--tpc-radius);
   }
   :host([compact]:not([compact='false'])) {
-    padding: 0 6px;
+    display: inline-block;
+    padding: 0 4px;
     max-height: 64px;
+    max-width: 240px;
     background: transparent;
   }
   .bar {
     display: flex;
     align-items: center;
-    gap: 10px;
+    gap: 8px;
     min-height: 40px;
-    flex-wrap: wrap;
   }
   :host([compact]:not([compact='false'])) .bar {
-    flex-wrap: nowrap;
-    height: 40px;
+    height: 48px;
+    max-width: 232px;
     overflow: hidden;
-    white-space: nowrap;
   }
-  .state-chip {
-    display: inline-flex;
-    align-items: center;
-    gap: 6px;
-    font-weight: 600;
-    min-width: 0;
+  .indicator {
+    flex: none;
+    width: 10px;
+    height: 10px;
+    border-radius: 50%;
+    background: var(--tpc-offline);
   }
-  [hidden] {
-    display: none !important;
-  }
-  .time {
-    font-variant-numeric: tabular-nums;
-    color: var(--tpc-muted);
-  }
-  .badge {
-    font-size: 0.8em;
-    font-weight: 600;
-    padding: 1px 6px;
-    border-radius: 999px;
-    border: 1px solid var(--tpc-accent);
-    color: var(--tpc-accent);
-  }
-  .presence {
-    display: inline-flex;
-    align-items: center;
-    gap: 6px;
-    min-width: 0;
-    overflow: hidden;
-    text-overflow: ellipsis;
-  }
-  .presence-label {
-    overflow: hidden;
-    text-overflow: ellipsis;
-  }
-  .conn {
-    display: inline-flex;
-    align-items: center;
-  }
-  .conn-connected {
+  .indicator.tone-available {
     background: var(--tpc-available);
   }
-  .conn-connecting {
+  .indicator.tone-busy {
+    background: var(--tpc-busy);
+  }
+  .indicator.tone-dnd {
+    background: var(--tpc-dnd);
+  }
+  .indicator.tone-away {
     background: var(--tpc-away);
   }
-  .conn-disconnected {
-    background: var(--tpc-offline);
-    box-shadow: inset 0 0 0 2px var(--tpc-error);
+  .lines {
+    display: flex;
+    flex-direction: column;
+    min-width: 0;
+    flex: 1 1 auto;
   }
-  .toggle {
-    margin-left: auto;
-    min-height: 28px;
-    padding: 2px 10px;
+  .primary,
+  .secondary {
+    white-space: nowrap;
+    overflow: hidden;
+    text-overflow: ellipsis;
+  }
+  .primary {
+    font-weight: var(--mds-font-apps-body-large-medium-font-weight);
+  }
+  .secondary {
+    font-size: var(--mds-font-size-body-small);
+    line-height: var(--mds-font-lineheight-body-small);
+    color: var(--tpc-muted);
+  }
+  mdc-button {
+    flex: none;
   }
   .panel {
     display: flex;
     flex-direction: column;
-    gap: 10px;
+    gap: 12px;
     margin-top: 8px;
   }
   .panel p {
     margin: 0;
+  }
+  .why {
+    display: flex;
+    flex-direction: column;
+    gap: 6px;
   }
   .popover {
     position: fixed;
@@ -98,26 +93,21 @@ export const agentWidgetStyles = css`
     padding: 12px;
     color: var(--tpc-fg);
     background: var(--tpc-bg);
-    border: 1px solid var(--tpc-border);
+    border: 1px solid var(--mds-color-theme-outline-secondary-normal);
     border-radius: var(--tpc-radius);
     box-shadow: 0 6px 24px rgb(0 0 0 / 25%);
   }
   .popover:not(:popover-open) {
     display: none;
   }
-  .reason {
-    font-weight: 500;
-  }
   .pause-row {
     display: flex;
     align-items: center;
     flex-wrap: wrap;
-    gap: 8px;
+    gap: 6px;
   }
-  @media (max-width: 520px) {
-    :host([compact]:not([compact='false'])) .presence-label,
-    :host([compact]:not([compact='false'])) .time {
-      display: none;
-    }
+  .pause-row .label {
+    width: 100%;
+    color: var(--tpc-muted);
   }
 `;

@@ -9,6 +9,11 @@ import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../server/
  */
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'disconnected';
+/**
+ * Why the component is not connected, as a code the component renders in its reader's language: no token yet,
+ * the handshake refused the credential, the server cannot be reached, or the server closed the session.
+ */
+export type ConnectionProblem = 'no-token' | 'unauthorised' | 'unreachable' | 'closed';
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 type Listeners = { [E in keyof ServerToClientEvents]?: ServerToClientEvents[E] };
@@ -36,8 +41,10 @@ type AckArgs<E extends AckEvent> = Parameters<ClientToServerEvents[E]> extends [
 
 export class ConnectionController implements ReactiveController {
   status: ConnectionStatus = 'disconnected';
-  /** Why the last connection attempt failed, in words, or null. */
+  /** Why the last connection attempt failed, in English words (logs), or null. */
   error: string | null = null;
+  /** Why the component is not connected, or null while connected or on the first attempt. */
+  problem: ConnectionProblem | null = null;
   private socket: ClientSocket | null = null;
   private connectedUrl = '';
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -105,7 +112,7 @@ export class ConnectionController implements ReactiveController {
     const url = this.options.serverUrl();
     const token = this.options.token();
     if (!token) {
-      this.setStatus('disconnected', 'No sign-in token yet.');
+      this.setStatus('disconnected', 'No sign-in token yet.', 'no-token');
       return;
     }
     this.connectedUrl = url;
@@ -113,31 +120,32 @@ export class ConnectionController implements ReactiveController {
       ? io(url, { auth: { token }, transports: ['websocket'] })
       : io({ auth: { token }, transports: ['websocket'] });
     this.socket = socket;
-    this.setStatus('connecting', null);
+    this.setStatus('connecting', null, null);
 
     socket.on('connect', () => {
       this.retries = 0;
-      this.setStatus('connected', null);
+      this.setStatus('connected', null, null);
       this.options.onConnect?.(socket);
     });
     socket.on('disconnect', (reason) => {
       if (socket.active) {
-        this.setStatus('connecting', null);
+        // The transport dropped (server stopped, network gone): socket.io retries; nothing shown is current.
+        this.setStatus('connecting', null, 'unreachable');
         return;
       }
       // The server closed the session itself (a graceful restart, a revoked token): socket.io will not reconnect
       // on its own, but the widget must come back with a fresh view once the server is up again.
-      this.setStatus('disconnected', reason === 'io server disconnect' ? 'The connector closed the connection; retrying.' : 'Disconnected.');
+      this.setStatus('disconnected', reason === 'io server disconnect' ? 'The connector closed the connection; retrying.' : 'Disconnected.', 'closed');
       if (reason === 'io server disconnect') this.scheduleRetry(socket);
     });
     socket.on('connect_error', (err: Error) => {
       // `active` false means the server refused the handshake (middleware error): the client will not retry by
       // itself, so try again later with whatever token the host holds by then.
       if (!socket.active) {
-        this.setStatus('disconnected', err.message || 'The connector refused the connection.');
+        this.setStatus('disconnected', err.message || 'The connector refused the connection.', 'unauthorised');
         this.scheduleRetry(socket);
       } else {
-        this.setStatus('connecting', 'The connector cannot be reached; retrying.');
+        this.setStatus('connecting', 'The connector cannot be reached; retrying.', 'unreachable');
       }
     });
     for (const [event, listener] of Object.entries(this.options.listeners ?? {})) {
@@ -154,7 +162,7 @@ export class ConnectionController implements ReactiveController {
     this.retryTimer = setTimeout(() => {
       if (this.socket !== socket || socket.connected) return;
       socket.auth = { token: this.options.token() };
-      this.setStatus('connecting', this.error);
+      this.setStatus('connecting', this.error, this.problem);
       socket.connect();
     }, delay);
   }
@@ -167,13 +175,14 @@ export class ConnectionController implements ReactiveController {
       socket.removeAllListeners();
       socket.disconnect();
     }
-    this.setStatus('disconnected', null);
+    this.setStatus('disconnected', null, null);
   }
 
-  private setStatus(status: ConnectionStatus, error: string | null): void {
-    if (this.status === status && this.error === error) return;
+  private setStatus(status: ConnectionStatus, error: string | null, problem: ConnectionProblem | null): void {
+    if (this.status === status && this.error === error && this.problem === problem) return;
     this.status = status;
     this.error = error;
+    this.problem = problem;
     this.host.requestUpdate();
   }
 }

@@ -1,34 +1,24 @@
+import '@momentum-design/components/dist/components/button/index.js';
 import { LitElement, html, nothing } from 'lit';
-import type { AgentView, DirectoryEntryView, Ack } from '../server/gateway/contract.js';
-import {
-  announcement,
-  isPaused,
-  originText,
-  pauseChoiceLabel,
-  PAUSE_CHOICES,
-  pausedText,
-  pendingText,
-  releaseText,
-  syncText,
-} from './agent-view-text.js';
+import type { Ack, AgentView, DirectoryEntryView } from '../server/gateway/contract.js';
+import { agentDetails, agentHeader, isPaused, PAUSE_CHOICES, type AgentSituation } from './agent-view-model.js';
 import { agentWidgetStyles } from './agent-widget-styles.js';
-import { secondClock } from './interval-controller.js';
-import { ConnectionController, type ConnectionStatus } from './connection-controller.js';
-import { agentStateLabel, agentStateTone, durationInWords, formatDuration, presenceTone } from './format.js';
+import { ConnectionController } from './connection-controller.js';
+import { LocaleController } from './i18n/locale-controller.js';
+import { IntervalController } from './interval-controller.js';
+import { agentMessages } from './messages/agent-widget-messages.js';
+import { commonMessages } from './messages/common-messages.js';
 import './presence-directory-search.js';
 import { baseStyles, themeStyles } from './theme-styles.js';
 
-const CONNECTION_LABEL: Record<ConnectionStatus, string> = {
-  connecting: 'Connecting to the presence connector',
-  connected: 'Connected to the presence connector',
-  disconnected: 'Not connected to the presence connector',
-};
-
 /**
- * `<presence-agent-widget server-url agent-id token theme compact>`: the agent's contact-center state, Teams
- * presence, what the connector did and why, a pause control and the colleague directory. In a Webex Desktop layout
- * `token` is `$STORE.auth.accessToken` and `agent-id` is `$STORE.agent.agentId`. `compact` renders one line
- * (≤ 64 px) for the desktop header with the details in a popover.
+ * `<presence-agent-widget server-url agent-id theme compact locale time-zone>` with the `token` property: a Webex
+ * Desktop header widget (≤ 64 px tall, ≤ 240 px wide in `compact`) that shows only what the Desktop does not —
+ * whether Teams presence sync holds the agent idle and why, a pending idle, a pause and its end, a scheduled
+ * return, or why it is not connected — with the details, a pause control and the colleague directory in a
+ * popover, in the first person and the agent's language (`locale`, else the nearest `lang`, else the browser's).
+ * In a Desktop layout `token` is `$STORE.auth.accessToken` (bound as a property, so it never sits in the DOM),
+ * `agent-id` is `$STORE.agent.agentId` and `theme` is `$STORE.app.darkMode`.
  */
 export class PresenceAgentWidget extends LitElement {
   static override properties = {
@@ -36,6 +26,8 @@ export class PresenceAgentWidget extends LitElement {
     agentId: { attribute: 'agent-id' },
     token: {},
     theme: { reflect: true },
+    locale: {},
+    timeZone: { attribute: 'time-zone' },
     // Layout JSON can only pass strings, so `compact="false"` must mean false, unlike a plain boolean attribute.
     compact: {
       type: Boolean,
@@ -48,7 +40,6 @@ export class PresenceAgentWidget extends LitElement {
     view: { state: true },
     actionError: { state: true },
     busy: { state: true },
-    pauseMinutes: { state: true },
   };
 
   static override styles = [themeStyles, baseStyles, agentWidgetStyles];
@@ -57,13 +48,17 @@ export class PresenceAgentWidget extends LitElement {
   agentId = '';
   token = '';
   theme = 'auto';
+  locale = '';
+  timeZone = '';
   compact = false;
   view: AgentView | null = null;
-  actionError: string | null = null;
+  /** The last failed action as an error code with the server's words as a fallback. */
+  actionError: { code: string; message: string } | null = null;
   busy = false;
-  pauseMinutes = 30;
 
-  private readonly clock = secondClock(this);
+  private readonly i18n = new LocaleController(this);
+  // Re-renders every second: a pause running out, "2 minutes ago" in the details.
+  private readonly clock = new IntervalController(this, 1000);
   private readonly connection = new ConnectionController(this, {
     serverUrl: () => this.serverUrl,
     token: () => this.token,
@@ -79,7 +74,7 @@ export class PresenceAgentWidget extends LitElement {
   private async refresh(): Promise<void> {
     const res = await this.connection.request('agent:get');
     if (res.ok) this.acceptView(res.data, true);
-    else this.actionError = res.error.message;
+    else this.actionError = res.error;
   }
 
   /** Pushed views for another agent are ignored; the room should never deliver them. */
@@ -97,131 +92,134 @@ export class PresenceAgentWidget extends LitElement {
       this.actionError = null;
       this.acceptView(res.data, true);
     } else {
-      this.actionError = res.error.message;
+      this.actionError = res.error;
     }
   }
 
-  private pause = (): Promise<void> => this.act(() => this.connection.request('agent:pause', { minutes: this.pauseMinutes }));
+  private pause = (minutes: number): Promise<void> => this.act(() => this.connection.request('agent:pause', { minutes }));
   private resume = (): Promise<void> => this.act(() => this.connection.request('agent:resume'));
   private search = (query: string): Promise<Ack<DirectoryEntryView[]>> => this.connection.request('directory:search', { query });
 
+  private get details(): HTMLElement | null {
+    return this.renderRoot.querySelector<HTMLElement>('#details');
+  }
+
+  /** When the popover closed (light dismiss by this very click on the toggle), so the click does not reopen it. */
+  private closedAt = 0;
+
+  private toggleDetails = (): void => {
+    const panel = this.details;
+    if (!panel) return;
+    if (panel.matches(':popover-open')) panel.hidePopover();
+    else if (performance.now() - this.closedAt > 300) panel.showPopover();
+  };
+
   /** Places the compact details popover under its button, kept inside the viewport. */
-  private placePopover(e: Event): void {
+  private onToggle(e: Event): void {
     const panel = e.target as HTMLElement;
+    const state = (e as ToggleEvent).newState;
+    this.renderRoot.querySelector('#details-toggle')?.setAttribute('aria-expanded', String(state === 'open'));
+    if (state !== 'open') {
+      this.closedAt = performance.now();
+      return;
+    }
     const button = this.renderRoot.querySelector<HTMLElement>('#details-toggle');
-    if (!button || (e as ToggleEvent).newState !== 'open') return;
+    if (!button) return;
     const rect = button.getBoundingClientRect();
-    const width = Math.min(380, window.innerWidth - 16);
+    const width = Math.min(360, window.innerWidth - 16);
     panel.style.width = `${width}px`;
     panel.style.top = `${Math.round(rect.bottom + 4)}px`;
     panel.style.left = `${Math.round(Math.min(Math.max(8, rect.right - width), window.innerWidth - width - 8))}px`;
   }
 
+  private situation(): AgentSituation {
+    const connected = this.connection.status === 'connected';
+    return { view: connected ? this.view : null, status: this.connection.status, problem: this.connection.problem, now: this.clock.now };
+  }
+
   override render() {
+    const t = this.i18n.t(agentMessages);
+    const fmt = this.i18n.fmt;
+    const s = this.situation();
+    const header = agentHeader(s, t, fmt);
     const status = this.connection.status;
     return html`
-      <div class="bar" role="group" aria-label="Presence connector">
-        <span class="conn" data-testid="connection" data-status=${status} title=${CONNECTION_LABEL[status]}>
-          <span class="dot conn-${status}" aria-hidden="true"></span>
-          <span class="visually-hidden">${CONNECTION_LABEL[status]}</span>
-        </span>
-        ${this.view ? this.renderSummary(this.view) : html`<span class="muted" data-testid="state" data-state="">${this.placeholder()}</span>`}
+      <div class="root" lang=${this.i18n.locale}>
+        <div class="bar" role="group" aria-label=${t('group')} data-testid="header" data-kind=${header.kind}>
+          <span class="indicator tone-${header.tone}" aria-hidden="true" data-testid="connection" data-status=${status}></span>
+          <span class="lines" title=${header.secondary ? `${header.primary} · ${header.secondary}` : header.primary}>
+            <span class="primary" data-testid="header-primary">${header.primary}</span>
+            ${header.secondary ? html`<span class="secondary" data-testid="header-secondary">${header.secondary}</span>` : nothing}
+          </span>
+          ${this.compact
+            ? html`<mdc-button
+                id="details-toggle"
+                variant="tertiary"
+                size="28"
+                data-testid="details-toggle"
+                aria-haspopup="dialog"
+                aria-controls="details"
+                aria-expanded="false"
+                aria-label=${t('detailsLabel')}
+                @click=${this.toggleDetails}
+                >${t('details')}</mdc-button
+              >`
+            : nothing}
+        </div>
+        <div class="visually-hidden" role="status" aria-live="polite" data-testid="announcement">
+          ${header.primary}${header.secondary ? `. ${header.secondary}` : ''}
+        </div>
         ${this.compact
-          ? html`<button
-              id="details-toggle"
-              class="toggle"
-              data-testid="details-toggle"
-              popovertarget="details"
-              aria-label="Presence connector details"
-            >
-              Details
-            </button>`
-          : nothing}
+          ? html`<div id="details" class="panel popover" popover="auto" role="dialog" aria-label=${t('detailsLabel')} @toggle=${this.onToggle}>
+              ${this.renderDetails(s)}
+            </div>`
+          : html`<div class="panel">${this.renderDetails(s)}</div>`}
       </div>
-      <div class="visually-hidden" role="status" aria-live="polite" data-testid="announcement">
-        ${this.view ? announcement(this.view) : ''}
-      </div>
-      ${this.compact
-        ? html`<div id="details" class="panel popover" popover="auto" @beforetoggle=${this.placePopover}>${this.renderDetails()}</div>`
-        : html`<div class="panel">${this.renderDetails()}</div>`}
     `;
   }
 
-  private placeholder(): string {
-    if (this.connection.status === 'connecting') return 'Connecting…';
-    if (this.connection.status === 'connected') return 'Waiting for your state…';
-    return this.connection.error ?? 'Not connected';
-  }
-
-  private renderSummary(view: AgentView) {
-    const now = this.clock.now;
-    const inState = now - view.stateChangedAt;
-    const tone = presenceTone(view.presence);
-    const idleCode = view.idleCodeName && (view.state === 'Idle' || view.state === 'RONA') ? view.idleCodeName : '';
+  private renderDetails(s: AgentSituation) {
+    const t = this.i18n.t(agentMessages);
+    const fmt = this.i18n.fmt;
+    const sentences = agentDetails(s, t, fmt);
+    const error = this.actionError ? this.errorText(this.actionError) : null;
     return html`
-      <span class="state-chip">
-        <span class="dot tone-${agentStateTone(view.state)}" aria-hidden="true"></span>
-        <span data-testid="state" data-state=${view.state}>${agentStateLabel(view.state)}</span>
-        ${idleCode ? html`<span aria-hidden="true">–</span>` : nothing}
-        <span data-testid="idle-code" class="idle-code" ?hidden=${!idleCode}>${idleCode}</span>
-      </span>
-      <span class="time" role="timer" data-testid="time-in-state" title="Time in state" aria-label=${`In this state for ${durationInWords(inState)}`}>
-        ${formatDuration(inState)}
-      </span>
-      ${view.setByConnector
-        ? html`<span data-testid="set-by-connector" title="Set by the Teams presence connector"
-            ><span class="badge" aria-hidden="true">Teams</span><span class="visually-hidden">Set by the Teams presence connector</span></span
-          >`
-        : nothing}
-      <span class="presence" data-testid="teams-presence" data-availability=${view.presence?.availability ?? ''}>
-        <span class="dot tone-${tone}" aria-hidden="true"></span>
-        <span class="presence-label">${view.presence ? view.presence.label : 'Teams presence unknown'}</span>
-      </span>
+      <section class="why">${sentences.map((x) => html`<p data-testid=${x.testid}>${x.text}</p>`)}</section>
+      ${s.view ? this.renderPause(s.view, s.now) : nothing}
+      ${error ? html`<p class="error" role="alert" data-testid="action-error">${error}</p>` : nothing}
+      ${s.view ? html`<presence-directory-search .search=${this.search} .locale=${this.i18n.locale}></presence-directory-search>` : nothing}
     `;
   }
 
-  private renderDetails() {
-    const view = this.view;
-    const now = this.clock.now;
-    if (!view) {
-      return html`<p class="muted">${this.placeholder()}</p>
-        ${this.actionError ? html`<p class="error" role="alert" data-testid="action-error">${this.actionError}</p>` : nothing}`;
-    }
-    const origin = originText(view);
-    return html`
-      <section aria-label="Why">
-        ${origin ? html`<p class="origin" data-testid="origin">${origin}.</p>` : nothing}
-        <p class="reason" data-testid="reason">${view.lastDecision ? view.lastDecision.text : 'The connector has not acted for you yet.'}</p>
-        ${view.pendingIdleCodeName ? html`<p data-testid="pending-idle">${pendingText(view)}</p>` : nothing}
-        ${view.releaseDueAt != null ? html`<p data-testid="scheduled-release">${releaseText(view, now)}</p>` : nothing}
-        ${syncText(view) ? html`<p class="muted" data-testid="sync-off">${syncText(view)}</p>` : nothing}
-        ${view.notice ? html`<p class="notice" role="status" data-testid="notice">${view.notice}</p>` : nothing}
-      </section>
-      ${this.renderPause(view, now)}
-      ${this.actionError ? html`<p class="error" role="alert" data-testid="action-error">${this.actionError}</p>` : nothing}
-      <presence-directory-search .search=${this.search}></presence-directory-search>
-    `;
+  private errorText(e: { code: string; message: string }): string {
+    const table = commonMessages.tables[this.i18n.locale] as Record<string, string>;
+    return table[`error.${e.code}`] ?? (e.message || table['error.other']);
   }
 
   private renderPause(view: AgentView, now: number) {
+    const t = this.i18n.t(agentMessages);
+    const fmt = this.i18n.fmt;
     const disabled = this.busy || !this.connection.connected;
     if (isPaused(view, now)) {
       return html`<div class="pause-row">
-        <span data-testid="paused">${pausedText(view, now)}</span>
-        <button class="primary" data-testid="resume" ?disabled=${disabled} @click=${this.resume}>Resume sync</button>
+        <mdc-button variant="primary" size="28" data-testid="resume" ?disabled=${disabled} @click=${this.resume}>${t('resume')}</mdc-button>
       </div>`;
     }
-    return html`<div class="pause-row">
-      <label for="pause-minutes">Pause sync for</label>
-      <select
-        id="pause-minutes"
-        data-testid="pause-minutes"
-        .value=${String(this.pauseMinutes)}
-        @change=${(e: Event) => (this.pauseMinutes = Number((e.target as HTMLSelectElement).value))}
-      >
-        ${PAUSE_CHOICES.map((m) => html`<option value=${m} ?selected=${m === this.pauseMinutes}>${pauseChoiceLabel(m)}</option>`)}
-      </select>
-      <button data-testid="pause" ?disabled=${disabled} @click=${this.pause}>Pause</button>
+    return html`<div class="pause-row" role="group" aria-labelledby="pause-label">
+      <span id="pause-label" class="label">${t('pauseLabel')}</span>
+      ${PAUSE_CHOICES.map(
+        (m) =>
+          html`<mdc-button
+            variant="secondary"
+            size="28"
+            data-testid="pause"
+            data-minutes=${m}
+            aria-label=${t('pauseFor', { duration: fmt.duration(m * 60_000) })}
+            ?disabled=${disabled}
+            @click=${() => this.pause(m)}
+            >${fmt.shortDuration(m * 60_000)}</mdc-button
+          >`,
+      )}
     </div>`;
   }
 }

@@ -1,6 +1,10 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { Ack, DirectoryEntryView } from '../server/gateway/contract.js';
 import { presenceTone } from './format.js';
+import { LocaleController } from './i18n/locale-controller.js';
+import { teamsStateText } from './i18n/reason-text.js';
+import { agentMessages } from './messages/agent-widget-messages.js';
+import { commonMessages } from './messages/common-messages.js';
 import { baseStyles } from './theme-styles.js';
 
 export type DirectorySearch = (query: string) => Promise<Ack<DirectoryEntryView[]>>;
@@ -13,6 +17,7 @@ export type DirectorySearch = (query: string) => Promise<Ack<DirectoryEntryView[
 export class PresenceDirectorySearch extends LitElement {
   static override properties = {
     search: { attribute: false },
+    locale: {},
     debounceMs: { type: Number, attribute: 'debounce-ms' },
     query: { state: true },
     results: { state: true },
@@ -63,10 +68,14 @@ export class PresenceDirectorySearch extends LitElement {
   ];
 
   search: DirectorySearch | null = null;
+  /** The host widget passes its language; otherwise the nearest `lang` or the browser's applies. */
+  locale = '';
+  private readonly i18n = new LocaleController(this);
   debounceMs = 300;
   query = '';
   results: DirectoryEntryView[] | null = null;
-  error: string | null = null;
+  /** The failed search as an error code with the server's words as a fallback. */
+  error: { code: string; message: string } | null = null;
   busy = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** Answers can arrive out of order; only the newest query's answer is shown. */
@@ -108,34 +117,41 @@ export class PresenceDirectorySearch extends LitElement {
       this.error = null;
     } else {
       this.results = null;
-      this.error = res.error.message;
+      this.error = res.error;
     }
   }
 
   private summary(): string {
-    if (this.busy) return 'Searching…';
+    const t = this.i18n.t(agentMessages);
+    if (this.busy) return t('dir.searching');
     if (this.error || !this.results) return '';
     const n = this.results.length;
-    return n === 0 ? 'No colleagues with a business phone match.' : `${n} colleague${n === 1 ? '' : 's'} found.`;
+    return n === 0 ? t('dir.none') : t('dir.found', { count: n });
+  }
+
+  private errorText(): string {
+    const table = commonMessages.tables[this.i18n.locale] as Record<string, string>;
+    return this.error ? (table[`error.${this.error.code}`] ?? (this.error.message || table['error.other'])) : '';
   }
 
   override render() {
+    const t = this.i18n.t(agentMessages);
     return html`
-      <label for="q">Find a colleague</label>
+      <label for="q">${t('dir.label')}</label>
       <input
         id="q"
         data-testid="directory-search"
         type="search"
         autocomplete="off"
-        placeholder="Name, department or job title"
+        placeholder=${t('dir.placeholder')}
         .value=${this.query}
         @input=${this.onInput}
         @keydown=${this.onKeydown}
       />
       <div class="muted" role="status" aria-live="polite" data-testid="directory-status">${this.summary()}</div>
-      ${this.error ? html`<div class="error" role="alert" data-testid="directory-error">${this.error}</div>` : nothing}
+      ${this.error ? html`<div class="error" role="alert" data-testid="directory-error">${this.errorText()}</div>` : nothing}
       ${this.results && this.results.length > 0
-        ? html`<ul data-testid="directory-results" aria-label="Colleagues">
+        ? html`<ul data-testid="directory-results" aria-label=${t('dir.results')}>
             ${this.results.map((entry) => this.renderEntry(entry))}
           </ul>`
         : nothing}
@@ -143,13 +159,14 @@ export class PresenceDirectorySearch extends LitElement {
   }
 
   private renderEntry(entry: DirectoryEntryView) {
+    const t = this.i18n.t(agentMessages);
     const tone = presenceTone(entry.presence);
-    const label = entry.presence?.label ?? 'Presence unknown';
+    const label = teamsStateText(this.i18n.locale, entry.presence?.teamsState ?? null);
     const meta = [entry.jobTitle, entry.department].filter(Boolean).join(' · ');
     return html`<li data-testid="directory-entry" data-user-id=${entry.id}>
       <span class="dot tone-${tone}" aria-hidden="true"></span>
       <span><span class="name">${entry.displayName}</span> <span class="muted" data-testid="directory-presence">${label}</span></span>
-      <a href=${`tel:${entry.phone}`} aria-label=${`Call ${entry.displayName} at ${entry.phone}`}>${entry.phone}</a>
+      <a href=${`tel:${entry.phone}`} aria-label=${t('dir.call', { name: entry.displayName, phone: entry.phone })}>${entry.phone}</a>
       ${meta ? html`<span class="meta muted">${meta}</span>` : nothing}
     </li>`;
   }

@@ -48,12 +48,17 @@ export type ParamsOf<M> = [MessagePlaceholders<M>] extends [never] ? [params?: R
 
 export interface Catalog<E extends MessageTable> {
   readonly kind: 'catalog';
+  /** The English table with its literal types: keys and placeholder names are checked against it. */
+  readonly source: E;
   readonly tables: { readonly [L in Locale]: { readonly [K in keyof E]: Message } };
 }
 
+/** The English messages of a catalog, for typing helpers that take a translator: `Translator<MessagesOf<typeof x>>`. */
+export type MessagesOf<C> = C extends Catalog<infer E> ? E : never;
+
 /** Declares a component's words in all six languages; English is the source every other language must match. */
 export function defineMessages<const E extends MessageTable>(tables: { en: E } & { [L in Exclude<Locale, 'en'>]: { [K in keyof E]: Message } }): Catalog<E> {
-  return { kind: 'catalog', tables };
+  return { kind: 'catalog', source: tables.en, tables };
 }
 
 export function isCatalog(value: unknown): value is Catalog<MessageTable> {

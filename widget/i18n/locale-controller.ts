@@ -41,9 +41,8 @@ export class LocaleController implements ReactiveController {
     this.resolve();
     this.observer = new MutationObserver(() => this.refresh());
     this.observer.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
-    if (this.host.closest('[lang]') && this.host.closest('[lang]') !== document.documentElement) {
-      this.observer.observe(this.host.closest('[lang]') as Element, { attributes: true, attributeFilter: ['lang'] });
-    }
+    const nearest = langElement(this.host);
+    if (nearest && nearest !== document.documentElement) this.observer.observe(nearest, { attributes: true, attributeFilter: ['lang'] });
     window.addEventListener('languagechange', this.refresh);
   }
 
@@ -64,7 +63,7 @@ export class LocaleController implements ReactiveController {
 
   /** Recomputes the locale; true when it or the time zone changed. */
   private resolve(): boolean {
-    const lang = this.host.closest('[lang]')?.getAttribute('lang');
+    const lang = langElement(this.host)?.getAttribute('lang');
     const next = resolveLocale([this.host.locale, lang, ...(navigator.languages ?? []), navigator.language]);
     const zone = this.host.timeZone || undefined;
     const changed = next !== this.current || zone !== this.zone;
@@ -72,4 +71,16 @@ export class LocaleController implements ReactiveController {
     this.zone = zone;
     return changed;
   }
+}
+
+/** The nearest element with a `lang` attribute, looking through shadow roots up to the document. */
+function langElement(el: Element): Element | null {
+  let node: Element | null = el;
+  while (node) {
+    const found = node.closest('[lang]');
+    if (found) return found;
+    const root = node.getRootNode();
+    node = root instanceof ShadowRoot ? root.host : null;
+  }
+  return null;
 }
