@@ -115,4 +115,6 @@ export const MIGRATIONS: string[] = [
     updated_at INTEGER NOT NULL
   );
   `,
+  // Audit by time: retention pruning finds what is old and export reads a time range without scanning the table.
+  `CREATE INDEX IF NOT EXISTS audit_at ON audit(at, id);`,
 ];
