@@ -3,6 +3,7 @@ import type { Services } from '../services/index.js';
 import { ADMIN_ROUTES, createAdminRouter } from './admin-router.js';
 import { AGENT_ROUTES, createAgentRouter, createDirectoryRouter, DIRECTORY_ROUTES } from './agent-router.js';
 import type { ApiRoute, ApiRouteGroup } from './api-route.js';
+import { createServiceAccountRouter, SERVICE_ACCOUNT_ROUTES } from './service-account-router.js';
 import { createSupervisorRouter, SUPERVISOR_ROUTES } from './supervisor-router.js';
 
 export interface ApiModule {
@@ -15,6 +16,7 @@ export interface ApiModule {
  * order under `routes.mount`; the OpenAPI document is generated from the same list. Add a new router here.
  */
 export const API_MODULES: readonly ApiModule[] = [
+  { routes: SERVICE_ACCOUNT_ROUTES, create: createServiceAccountRouter },
   { routes: ADMIN_ROUTES, create: createAdminRouter },
   { routes: AGENT_ROUTES, create: createAgentRouter },
   { routes: DIRECTORY_ROUTES, create: createDirectoryRouter },

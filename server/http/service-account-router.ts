@@ -16,7 +16,7 @@ import { requireRole } from './auth.js';
 export const SIGN_IN_CALLBACK_PATH = '/auth/graph/callback';
 
 const accountParams = z.object({ username: z.string().min(3).max(256) }).strict();
-const signInBody = z
+const signInQuery = z
   .object({
     /** Where the browser returns after the sign-in (the admin page); without it a short page says the result. */
     returnTo: z.string().url().max(2048).optional(),
@@ -60,7 +60,7 @@ export const SERVICE_ACCOUNT_ROUTES = apiRoutes('/api/admin/service-accounts', {
     summary: 'Start signing a service account in (authorization code + PKCE): open authorizeUrl in the browser; it returns to /auth/graph/callback',
     roles: ['admin'],
     params: accountParams,
-    body: signInBody,
+    query: signInQuery,
     response: signInResponse,
     errors: [404, 409],
   }),
@@ -90,7 +90,7 @@ export function createServiceAccountRouter(s: Services): Router {
     const sa = s.serviceAccounts;
     return { mode: sa ? ('authorization-code' as const) : null, redirectUri: sa?.redirectUri ?? null, accounts: sa ? sa.status() : [] };
   });
-  handle(r, R.signIn, ({ params, body }) => signInOf(s).beginSignIn(params.username, body.returnTo));
+  handle(r, R.signIn, ({ params, query }) => signInOf(s).beginSignIn(params.username, query.returnTo));
   handle(r, R.signOut, async ({ params }) => {
     await signInOf(s).signOut(params.username);
   });
