@@ -86,10 +86,16 @@ const behaviourSchema = z
     delivery: z.enum(['fast', 'realistic']).optional(),
     validationTokenVersion: z.enum(['v1', 'v2']).optional(),
     unknownPresenceIds: z.enum(['reject', 'presence-unknown']).optional(),
+    presenceRenewal: z.enum(['extends', 'ignored']).optional(),
   })
   .strict();
 
-const behaviour = (emu: EmulatorContext) => ({ delivery: emu.delivery, validationTokenVersion: emu.validationTokenVersion, unknownPresenceIds: emu.unknownPresenceIds });
+const behaviour = (emu: EmulatorContext) => ({
+  delivery: emu.delivery,
+  validationTokenVersion: emu.validationTokenVersion,
+  unknownPresenceIds: emu.unknownPresenceIds,
+  presenceRenewal: emu.presenceRenewal,
+});
 
 export function controlRouter(): Router<EmulatorContext> {
   const r = new Router<EmulatorContext>();
@@ -183,6 +189,7 @@ export function controlRouter(): Router<EmulatorContext> {
     if (body.delivery) emu.delivery = body.delivery;
     if (body.validationTokenVersion) emu.validationTokenVersion = body.validationTokenVersion;
     if (body.unknownPresenceIds) emu.unknownPresenceIds = body.unknownPresenceIds;
+    if (body.presenceRenewal) emu.presenceRenewal = body.presenceRenewal;
     return json(200, behaviour(emu));
   });
   r.add('GET', '/_emulator/faults', (_req, emu) => json(200, emu.faults.current()));

@@ -40,6 +40,8 @@ export interface EmulatorContext {
   unknownPresenceIds: 'reject' | 'presence-unknown';
   /** Change-notification timing profile (see delivery-profile.ts). */
   delivery: DeliveryMode;
+  /** PATCH of a presence subscription: 'extends' (default) or 'ignored' (200 without moving the expiry, as reported). */
+  presenceRenewal: 'extends' | 'ignored';
   /** Shape of the validation tokens in rich notifications (v1 as documented, or v2). */
   validationTokenVersion: ValidationTokenVersion;
   quiet: boolean;

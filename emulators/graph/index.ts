@@ -109,6 +109,7 @@ export async function startGraphEmulator(opts: GraphEmulatorOptions = {}): Promi
     subscriptionsPerUser: opts.subscriptionsPerUser ?? 1,
     unknownPresenceIds: opts.unknownPresenceIds ?? 'reject',
     delivery: opts.delivery ?? 'fast',
+    presenceRenewal: 'extends',
     validationTokenVersion: opts.validationTokenVersion ?? 'v1',
     quiet: opts.quiet ?? false,
   };

@@ -203,7 +203,8 @@ export function subscriptionRouter(): Router<GraphCtx> {
       if (b.lifecycleNotificationUrl !== undefined) return graphError(req, 400, 'InvalidRequest', 'lifecycleNotificationUrl cannot be changed; delete and recreate the subscription.');
       const expiresAt = parseExpiry(req, ctx, b.expirationDateTime);
       if (isResult(expiresAt)) return expiresAt;
-      renew(req, ctx, sub, expiresAt);
+      // Flag `presenceRenewal: 'ignored'`: the reported behaviour of a 200 that leaves the expiry unchanged.
+      if (ctx.emu.presenceRenewal === 'extends') renew(req, ctx, sub, expiresAt);
       return json(200, { '@odata.context': `${ctx.emu.url}/v1.0/$metadata#subscriptions/$entity`, ...subscriptionJson(ctx.emu, sub) });
     })
     .add('DELETE', '/v1.0/subscriptions/:id', (req, ctx) => {
