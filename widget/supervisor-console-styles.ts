@@ -23,7 +23,7 @@ export const consoleStyles = css`
   }
   .grid-row {
     display: grid;
-    grid-template-columns: minmax(140px, 1.4fr) minmax(90px, 1fr) minmax(130px, 1.2fr) minmax(150px, 1.4fr) minmax(90px, 0.8fr) minmax(110px, 1fr) minmax(140px, 1.3fr) 64px;
+    grid-template-columns: minmax(140px, 1.4fr) minmax(90px, 1fr) minmax(130px, 1.2fr) minmax(150px, 1.4fr) minmax(90px, 0.8fr) minmax(110px, 1fr) minmax(140px, 1.3fr) 96px;
     align-items: center;
     gap: 0 8px;
     padding: 0 6px;

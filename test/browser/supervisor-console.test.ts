@@ -1,0 +1,167 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consoleMessages } from '../../widget/messages/supervisor-console-messages.js';
+import { startBrowserHarness, type BrowserHarness } from './browser-harness.js';
+
+let h: BrowserHarness;
+let page: Page;
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+beforeAll(async () => {
+  h = await startBrowserHarness('supervisor-console');
+  page = await h.open('?view=console');
+  await page.addScriptTag({ content: AXE });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+const attr = (l: Locator, name: string) => () => l.getAttribute(name, { timeout: 1000 }).catch(() => null);
+const text = (l: Locator) => () => l.textContent({ timeout: 1000 }).then((t) => (t ?? '').trim()).catch(() => '');
+const SECONDS = { timeout: 15_000, interval: 100 };
+const consoleEl = () => page.locator('presence-supervisor-console');
+const rowsOf = (c: Locator) => c.locator('[data-testid="agent-row"]');
+
+/** Back to the agents tab with no filter, so each test starts from the full table. */
+async function resetTable(): Promise<Locator> {
+  const c = consoleEl();
+  await c.getByTestId('tab-agents').click();
+  await c.getByTestId('filter-text').fill('');
+  for (const f of ['filter-team', 'filter-state', 'filter-owner']) await c.getByTestId(f).selectOption('');
+  await c.getByTestId('filter-flag').selectOption('any');
+  return c;
+}
+
+/** axe-core over the console (its shadow roots included) in one theme; returns the violations found. */
+async function axeViolations(theme: 'light' | 'dark'): Promise<string[]> {
+  await consoleEl().evaluate((el, t) => el.setAttribute('theme', t), theme);
+  await page.waitForTimeout(50);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; nodes: { target: unknown }[] }[] }> } }).axe;
+    const r = await axe.run({ include: [['presence-supervisor-console']] }, { resultTypes: ['violations'] });
+    return r.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+  });
+}
+
+async function csvOf(button: Locator): Promise<string[][]> {
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), button.click()]);
+  const body = readFileSync((await download.path())!, 'utf8').replace(/^\ufeff/, '');
+  return body
+    .trim()
+    .split('\r\n')
+    .map((line) => line.split(','));
+}
+
+describe('supervisor console in the sandbox, real Chromium', () => {
+  it('shows every agent and updates a row live when the emulator changes that agent', async () => {
+    const c = consoleEl();
+    await expect.poll(attr(c.getByTestId('connection'), 'data-status'), SECONDS).toBe('connected');
+    const total = h.sandbox.connector.services.registry.agents.size;
+    await expect.poll(text(c.getByTestId('shown-count')), SECONDS).toContain(String(total));
+
+    const agent = h.info.agents[3]!;
+    await page.getByTestId('sandbox-agent').selectOption(agent.id);
+    await c.getByTestId('filter-text').fill(agent.name);
+    const row = c.locator(`[data-testid="agent-row"][data-agent="${agent.id}"]`);
+    await expect.poll(attr(row, 'data-state'), SECONDS).toBe('Available');
+    await h.screenshot(page, 'presence-supervisor-console', 'supervisor-console-agents');
+
+    // A Teams call in the Graph emulator: the connector idles the agent and the row says who did it.
+    await page.getByTestId('ctl-call-start').click();
+    await expect.poll(attr(row, 'data-teams'), SECONDS).toBe('InACall');
+    await expect.poll(attr(row, 'data-state'), SECONDS).toBe('Idle');
+    await expect.poll(attr(row, 'data-owner'), SECONDS).toBe('connector');
+    expect(await text(row.getByTestId('cc-state'))()).toContain('Teams Call');
+
+    // The agent picks an idle code in the contact-center emulator: the owner becomes the agent.
+    await page.getByTestId('ctl-call-end').click();
+    await page.getByTestId('ctl-agent-idle').click();
+    await expect.poll(attr(row, 'data-owner'), SECONDS).toBe('agent');
+    expect(await attr(row, 'data-state')()).toBe('Idle');
+    await page.getByTestId('ctl-agent-available').click();
+    await expect.poll(attr(row, 'data-state'), SECONDS).toBe('Available');
+  });
+
+  it('filters and sorts, and exports exactly the rows shown as CSV', async () => {
+    const c = await resetTable();
+    const total = h.sandbox.connector.services.registry.agents.size;
+    // The most common owner right now, so the filter both keeps and drops rows.
+    const origins = [...h.sandbox.connector.services.registry.agents.values()].map((a) => a.cc.origin);
+    const owner = [...new Set(origins)].sort((a, b) => origins.filter((o) => o === b).length - origins.filter((o) => o === a).length)[0]!;
+    const byOwner = origins.filter((o) => o === owner).length;
+    expect(byOwner).toBeLessThan(total);
+    await c.getByTestId('filter-owner').selectOption(owner);
+    await c.getByTestId('sort-team').click(); // ascending by team
+    await c.getByTestId('sort-name').click(); // ascending by name
+    await c.getByTestId('sort-name').click(); // descending by name
+    await expect.poll(() => rowsOf(c).count(), SECONDS).toBe(byOwner);
+    await expect.poll(attr(c.locator('[role="columnheader"][aria-sort="descending"]'), 'aria-sort'), SECONDS).toBe('descending');
+    const names = await c.locator('[data-testid="agent-row"] [role="cell"]:first-child span:first-child').allTextContents();
+    expect(names).toEqual([...names].sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? 1 : -1)));
+
+    const csv = await csvOf(c.getByTestId('export-agents'));
+    expect(csv[0]![0]).toBe('Agent');
+    expect(csv[0]!.at(-1)).toBe('agentId');
+    const ids = csv.slice(1).map((r) => r.at(-1));
+    const owners = new Set(csv.slice(1).map((r) => r[6]));
+    expect(ids.length).toBe(await c.evaluate((el) => (el.shadowRoot!.querySelector('presence-supervisor-agents') as unknown as { shown: unknown[] }).shown.length));
+    expect(owners).toEqual(new Set([consoleMessages.tables.en[`owner.${owner}` as 'owner.agent']]));
+    const registry = h.sandbox.connector.services.registry;
+    for (const id of ids) expect(registry.agents.get(id!)?.cc.origin).toBe(owner);
+  });
+
+  it('the audit trail filters by agent and result, opens a decision, and exports CSV', async () => {
+    const c = await resetTable();
+    const agent = h.info.agents[3]!;
+    const row = c.locator(`[data-testid="agent-row"][data-agent="${agent.id}"]`);
+    await c.getByTestId('filter-text').fill(agent.name);
+    await row.getByRole('button', { name: `Audit trail for ${agent.name}` }).click();
+    await expect.poll(attr(c.getByTestId('tab-audit'), 'aria-selected'), SECONDS).toBe('true');
+    await expect.poll(() => c.getByTestId('audit-agent').inputValue(), SECONDS).toBe(agent.id);
+    await c.getByTestId('audit-result').selectOption('confirmed');
+    await c.getByTestId('audit-apply').click();
+    const rows = c.getByTestId('audit-row');
+    await expect.poll(() => rows.count(), SECONDS).toBeGreaterThan(0);
+    const stored = h.sandbox.connector.stores.audit.query({ agentId: agent.id, result: 'confirmed', limit: 100 });
+    expect(await rows.count()).toBe(stored.length);
+    expect(await rows.evaluateAll((els) => els.every((e) => e.getAttribute('data-result') === 'confirmed'))).toBe(true);
+
+    await rows.first().getByTestId('audit-open').click();
+    const detail = c.getByTestId('audit-detail');
+    await detail.waitFor({ timeout: 5000 });
+    expect(await text(detail.getByTestId('freshness'))()).toMatch(/Applied .* after the decision/);
+    await h.screenshot(page, 'presence-supervisor-console', 'supervisor-console-audit');
+
+    const csv = await csvOf(c.getByTestId('export-audit'));
+    expect(csv.length - 1).toBe(stored.length);
+    expect(csv.slice(1).map((r) => Number(r[0]))).toEqual(stored.map((e) => e.id));
+  });
+
+  it('charts the range from the server aggregates', async () => {
+    const c = consoleEl();
+    await c.getByTestId('tab-charts').click();
+    const decisions = c.getByTestId('chart-decisions');
+    await decisions.waitFor({ timeout: 15_000 });
+    const values = JSON.parse((await decisions.getAttribute('data-values')) ?? '[]') as number[];
+    const to = Date.now();
+    const server = h.sandbox.connector.services.insights.insights({ from: to - 24 * 3600_000, to });
+    expect(values.reduce((a, b) => a + b, 0)).toBe(server.decisions.slice(0, 12).reduce((a, d) => a + d.count, 0));
+    expect(values.length).toBeGreaterThan(0);
+    const idle = JSON.parse((await c.getByTestId('chart-idle-agents').getAttribute('data-values')) ?? '[]') as number[];
+    expect(idle.length).toBeGreaterThan(0); // the Teams call above held one agent idle
+    await h.screenshot(page, 'presence-supervisor-console', 'supervisor-console-charts');
+  });
+
+  it('has no axe-core violations on any tab, in light and dark', async () => {
+    const c = consoleEl();
+    const found: string[] = [];
+    for (const tab of ['agents', 'audit', 'charts'] as const) {
+      await c.getByTestId(`tab-${tab}`).click();
+      await page.waitForTimeout(200);
+      for (const theme of ['light', 'dark'] as const) found.push(...(await axeViolations(theme)).map((v) => `${tab}/${theme}: ${v}`));
+    }
+    expect(found).toEqual([]);
+  });
+});
