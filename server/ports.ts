@@ -33,6 +33,15 @@ export const preciseNow = (): number => performance.timeOrigin + performance.now
  */
 export const observationTime = (clock: Clock): number => (clock === systemClock ? preciseNow() : clock.now());
 
+/** Where Microsoft's identity platform returns a service account's sign-in (graph/ builds the redirect URI, http/ serves it). */
+export const SIGN_IN_CALLBACK_PATH = '/auth/graph/callback';
+
+/**
+ * An HTTP request handler built by http/ (an Express router), handed through the composition root without it
+ * knowing the framework: only http/ (the app) mounts and calls it.
+ */
+export type HttpHandler = (req: never, res: never, next: never) => unknown;
+
 // ---------------------------------------------------------------------------------------------------------
 // Callers
 
@@ -198,6 +207,8 @@ export interface StateCommand {
   idleCodeId?: string;
   /** Text recorded in the contact center with the change (≤128 characters). */
   reason: string;
+  /** The id the engine recorded for this command before sending it (from `ContactCenter.commandId`). */
+  commandId?: string;
 }
 
 export interface ContactCenter {
@@ -207,8 +218,16 @@ export interface ContactCenter {
   listIdleCodes(): Promise<IdleCode[]>;
   listTeams(): Promise<CcTeam[]>;
   listAgents(): Promise<CcAgent[]>;
-  /** Current state of every logged-in agent, for reconciliation. */
-  snapshot(): Promise<AgentSnapshot[]>;
+  /**
+   * Current state of the given agents (default: every agent the adapter knows), for reconciliation. An agent the
+   * contact center does not state explicitly is left out: absence never means logged out.
+   */
+  snapshot(agentIds?: readonly string[]): Promise<AgentSnapshot[]>;
+  /**
+   * A new command id, made before the command is recorded and sent, so the ledger holds it before the request
+   * leaves and the reason marker carries it. An adapter that signs ids recognises them even without the ledger.
+   */
+  commandId?(target: { agentId: string; state: 'Available' | 'Idle'; idleCodeId?: string }): string;
   /**
    * Sends a state change; resolves once the contact center accepted it (the result arrives as an event). An
    * adapter that writes the connector's marker into the reason text returns the marker's `commandId`.

@@ -42,6 +42,7 @@ export interface OwnershipInput {
 export const OWNERSHIP_REASONS = [
   'marker-matches-command', // our marker, a command in the ledger, the state it asked for, not older than it
   'marker-unknown-command', // a marker the ledger does not know (expired, another instance): not provably ours
+  'marker-signed-by-connector', // a marker the ledger does not know (database lost) whose signed id the adapter verified for this agent and state
   'marker-state-differs', // our marker, but the state is not what that command asked for (reason carried over)
   'marker-predates-command', // the change happened before the command was sent
   'tracked-by-adapter', // the adapter matched the result to a command it sent (its own tracking id)
@@ -79,7 +80,11 @@ export function reconcileOrigin(input: OwnershipInput): Ownership {
 
   if (markerId !== null) {
     const cmd = commands.find((c) => c.id === markerId);
-    if (!cmd) return notOurs(observed.origin, 'marker-unknown-command');
+    if (!cmd) {
+      // The ledger lost with the database: the adapter verified that this connector signed the id for exactly this state.
+      if (observed.origin === 'connector' && observed.commandId === markerId) return { origin: 'connector', why: 'marker-signed-by-connector' };
+      return notOurs(observed.origin, 'marker-unknown-command');
+    }
     if (!commandConfirmed(cmd, observed)) return notOurs(observed.origin, 'marker-state-differs');
     if (observed.changedAt < cmd.sentAt - clockSkewMs) return notOurs(observed.origin, 'marker-predates-command');
     return { origin: 'connector', why: 'marker-matches-command' };

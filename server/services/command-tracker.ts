@@ -16,6 +16,7 @@ export interface OutboxItem {
   reason: string;
   /** When the presence that caused it was observed (latency metrics), or null for other triggers. */
   observedAt: number | null;
+  commandId?: string;
 }
 
 /** After a failed command, decide again after this long (the adapter already retried transient errors). */
@@ -59,8 +60,11 @@ export class CommandTracker {
 
   /** Records the command as in flight (inside the caller's transaction) and queues it for sending. */
   start(agent: Readonly<AgentRecord>, decision: Command, auditId: number, reason: string, observedAt: number | null, now: number): InFlightRecord {
-    const inFlight: InFlightRecord = { action: decision.action, ...(decision.action === 'set-idle' ? { idleCodeId: decision.idleCodeId } : {}), sentAt: now, auditId };
-    this.outbox.push({ agentId: agent.id, decision, auditId, reason, observedAt });
+    // The command id exists before the request: stored with the command in flight, it tells recovery what may have been applied.
+    const idleCodeId = decision.action === 'set-idle' ? decision.idleCodeId : undefined;
+    const commandId = this.d.cc.commandId?.({ agentId: agent.id, state: idleCodeId ? 'Idle' : 'Available', ...(idleCodeId ? { idleCodeId } : {}) });
+    const inFlight: InFlightRecord = { action: decision.action, ...(idleCodeId ? { idleCodeId } : {}), sentAt: now, auditId, ...(commandId ? { commandId } : {}) };
+    this.outbox.push({ agentId: agent.id, decision, auditId, reason, observedAt, ...(commandId ? { commandId } : {}) });
     return inFlight;
   }
 
@@ -97,9 +101,14 @@ export class CommandTracker {
     }, Math.max(0, at - this.d.clock.now()));
   }
 
-  /** A command recorded but never sent (the process stopped first) is superseded; true when there was one. */
+  /**
+   * A command recorded but never sent (the process stopped first) is superseded; true when there was one. A command
+   * with a command id may have reached the contact center: it stays in flight until reconciliation reads its marker
+   * back (true: decide again after that read).
+   */
   recoverUnsent(agent: Readonly<AgentRecord>, now: number): boolean {
     if (!agent.inFlight || agent.inFlight.trackingId) return false;
+    if (agent.inFlight.commandId) return true;
     this.d.recorder.result(agent.id, agent.inFlight.auditId, 'superseded', 'the connector stopped before the command was sent', now);
     this.d.registry.updateAgent(agent.id, { inFlight: null });
     return true;
@@ -130,6 +139,7 @@ export class CommandTracker {
         state: decision.action === 'set-idle' ? 'Idle' : 'Available',
         ...(decision.action === 'set-idle' ? { idleCodeId: decision.idleCodeId } : {}),
         reason: item.reason.slice(0, 128),
+        ...(item.commandId ? { commandId: item.commandId } : {}),
       });
       if (metrics && observedAt != null) metrics.record('presence-observed-to-command-accepted', preciseNow() - observedAt);
       this.d.stores.audit.sent(item.auditId, trackingId, this.d.clock.now());

@@ -39,8 +39,8 @@ export function decisionInput(d: InputSources, agent: Readonly<AgentRecord>, tri
 
 /**
  * Which agents a reconciliation snapshot must be applied to: those whose state differs from what the engine
- * knows, has a command in flight, or lost a command in a restart; and every known agent missing from the
- * snapshot, as logged out (the contact center lists logged-in agents only).
+ * knows, has a command in flight, or lost a command in a restart. Agents missing from the snapshot are left as
+ * they are (never logged out for being absent).
  */
 export function reconcilePlan(
   agents: Iterable<Readonly<AgentRecord>>,
@@ -49,18 +49,15 @@ export function reconcilePlan(
   now: number,
 ): AgentSnapshot[] {
   const known = new Map([...agents].map((a) => [a.id, a]));
-  const seen = new Set<string>();
   const plan: AgentSnapshot[] = [];
   for (const s of snapshots) {
     const agent = known.get(s.agentId);
     if (!agent) continue;
-    seen.add(agent.id);
     const differs = agent.cc.state !== s.state || (agent.cc.idleCodeId ?? null) !== (s.idleCodeId ?? null);
     if (differs || agent.inFlight || needsDecision.delete(agent.id)) plan.push(s);
   }
-  for (const agent of known.values()) {
-    if (seen.has(agent.id) || agent.cc.state === 'LoggedOut') continue;
-    plan.push({ agentId: agent.id, state: 'LoggedOut', origin: 'unknown', changedAt: now });
-  }
+  // An agent absent from the snapshot is not logged out: the contact center did not say so (a capped or narrowed
+  // answer, a change while it was read). Logout comes only from a logout event or an explicit logged-out state.
+  void now;
   return plan;
 }

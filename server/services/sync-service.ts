@@ -105,7 +105,7 @@ export class SyncService {
   async reconcile(): Promise<void> {
     let snapshots: AgentSnapshot[];
     try {
-      snapshots = await this.d.cc.snapshot();
+      snapshots = await this.d.cc.snapshot([...this.d.registry.agents.keys()]);
     } catch (err) {
       this.d.logger.warn({ err: (err as Error).message }, 'reconcile: contact-center snapshot failed');
       return;

@@ -26,6 +26,7 @@ const TABLE: Row[] = [
   ['marker wins over a changedBy the adapter mapped to agent', { observed: idle({ reason: 'tpc:41', origin: 'agent' }) }, 'connector', 'marker-matches-command'],
   ['a marker the ledger does not know is not ours', { observed: idle({ reason: 'tpc:7' }) }, 'unknown', 'marker-unknown-command'],
   ['a marker the ledger does not know keeps a human origin', { observed: idle({ reason: 'tpc:7', origin: 'agent' }) }, 'agent', 'marker-unknown-command'],
+  ['a marker the ledger lost (database lost) whose signed id the adapter verified', { observed: idle({ reason: 'tpc:7', origin: 'connector', commandId: '7' }), ledger: {} }, 'connector', 'marker-signed-by-connector'],
   ['our marker but another idle code (reason carried over)', { observed: idle({ reason: 'tpc:41', idleCodeId: 'lunch' }) }, 'unknown', 'marker-state-differs'],
   ['our marker but a state the command did not ask for', { observed: { state: 'Available', origin: 'unknown', changedAt: NOW, reason: 'tpc:41' } }, 'unknown', 'marker-state-differs'],
   ['our marker on a change older than the command', { observed: idle({ reason: 'tpc:41', changedAt: idleCmd.sentAt - SKEW - 1 }) }, 'unknown', 'marker-predates-command'],

@@ -119,7 +119,7 @@ export function createWebexAdapter(options: WebexAdapterOptions): WebexAdapter {
   const owned = (s: AgentSnapshot): AgentSnapshot & { trackingId?: string } => {
     if (s.state === 'RONA' || s.origin !== 'unknown') return s;
     const own: OwnClaim | null = commands.claim(s, undefined);
-    return own ? { ...s, origin: 'connector', ...(own.trackingId ? { trackingId: own.trackingId } : {}) } : s;
+    return own ? { ...s, origin: 'connector', ...(own.commandId ? { commandId: own.commandId } : {}), ...(own.trackingId ? { trackingId: own.trackingId } : {}) } : s;
   };
 
   async function learnIdentity(): Promise<void> {
@@ -191,6 +191,7 @@ export function createWebexAdapter(options: WebexAdapterOptions): WebexAdapter {
     },
 
     setState: (cmd: StateCommand) => commands.send(cmd),
+    commandId: (target) => commands.newId(target),
 
     async verifyAgentToken(token: string) {
       const person = await identity.me(token);

@@ -35,6 +35,10 @@ export class WebexCommands {
     private readonly config: WebexConfigClient,
   ) {}
 
+  newId(target: { agentId: string; state: 'Available' | 'Idle'; idleCodeId?: string }): string {
+    return this.ids.create({ agentId: target.agentId, state: target.state, idleCodeId: target.state === 'Idle' ? target.idleCodeId : undefined });
+  }
+
   async send(cmd: CommandWithId): Promise<{ trackingId: string; commandId: string }> {
     if (!cmd.agentId) throw invalid('agentId is required', 'agentId');
     if (cmd.state !== 'Available' && cmd.state !== 'Idle') throw invalid('state must be Available or Idle', 'state');
