@@ -169,7 +169,9 @@ export class ServiceAccountAuth implements ServiceAccountSignIn {
     }
     const account = result.account;
     if (!account || account.username.toLowerCase() !== username.toLowerCase()) {
-      if (account) await this.cca.getTokenCache().removeAccount(account);
+      // Drop what that sign-in cached, unless it is another service account's own working sign-in.
+      const other = account ? this.o.store.account(account.username) : null;
+      if (account && !(other?.state === 'signed-in' && other.homeAccountId === account.homeAccountId)) await this.cca.getTokenCache().removeAccount(account);
       return fail(`signed in as ${account?.username ?? 'nobody'}; sign in with ${username} itself`);
     }
     this.o.store.markSignedIn(username, account.homeAccountId, this.o.clock.now());
