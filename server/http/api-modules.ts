@@ -3,6 +3,7 @@ import type { Services } from '../services/index.js';
 import { ADMIN_ROUTES, createAdminRouter } from './admin-router.js';
 import { AGENT_ROUTES, createAgentRouter, createDirectoryRouter, DIRECTORY_ROUTES } from './agent-router.js';
 import type { ApiRoute, ApiRouteGroup } from './api-route.js';
+import { createInsightsRouter, INSIGHTS_ROUTES } from './insights-router.js';
 import { createServiceAccountRouter, SERVICE_ACCOUNT_ROUTES } from './service-account-router.js';
 import { createSupervisorRouter, SUPERVISOR_ROUTES } from './supervisor-router.js';
 
@@ -20,5 +21,6 @@ export const API_MODULES: readonly ApiModule[] = [
   { routes: ADMIN_ROUTES, create: createAdminRouter },
   { routes: AGENT_ROUTES, create: createAgentRouter },
   { routes: DIRECTORY_ROUTES, create: createDirectoryRouter },
+  { routes: INSIGHTS_ROUTES, create: createInsightsRouter },
   { routes: SUPERVISOR_ROUTES, create: createSupervisorRouter },
 ];
