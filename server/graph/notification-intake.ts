@@ -95,7 +95,9 @@ export class NotificationIntake implements WebhookIntake {
         this.logRejection(reason, item.subscriptionId);
         continue;
       }
-      accepted.push(item as Record<string, unknown>);
+      // The secret has done its job; it is never written to disk.
+      const { clientState: _secret, ...kept } = item;
+      accepted.push(kept as Record<string, unknown>);
     }
     this.rejectedCount += rejected;
     if (accepted.length > 0) {

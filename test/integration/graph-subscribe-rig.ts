@@ -33,7 +33,11 @@ export interface SubscribeRig {
   dbPath: string;
   events: PresenceEvent[];
   posted: string[];
+  /** While true, notification POSTs are recorded and answered 202 without reaching the connector. */
+  hold: { on: boolean };
   webhookUrl: string;
+  /** POSTs a raw body to the connector's notification URL; resolves to the status. */
+  repost(body: string): Promise<number>;
   subs(): Promise<EmuSubscription[]>;
   /** Moves both clocks forward. */
   advance(ms: number): Promise<void>;
@@ -54,9 +58,16 @@ export async function startSubscribeRig(options: GraphEmulatorOptions & { userCo
   const events: PresenceEvent[] = [];
   const posted: string[] = [];
   const holder: { src: SubscribePresenceSource | null } = { src: null };
+  const hold = { on: false };
   const app = express();
-  app.use(express.text({ type: '*/*', limit: '2mb' }), (req, _res, next) => {
-    if (req.path === '/webhooks/graph/notifications' && req.query.validationToken === undefined && typeof req.body === 'string' && req.body) posted.push(req.body);
+  app.use(express.text({ type: '*/*', limit: '2mb' }), (req, res, next) => {
+    if (req.path === '/webhooks/graph/notifications' && req.query.validationToken === undefined && typeof req.body === 'string' && req.body && req.get('x-test-repost') === undefined) {
+      posted.push(req.body);
+      if (hold.on) {
+        res.status(202).end();
+        return;
+      }
+    }
     // Hand the raw text on to the JSON parser of the router under test.
     if (typeof req.body === 'string') {
       try {
@@ -95,7 +106,12 @@ export async function startSubscribeRig(options: GraphEmulatorOptions & { userCo
     dbPath,
     events,
     posted,
+    hold,
     webhookUrl: `${base}/webhooks/graph/notifications`,
+    async repost(body) {
+      const res = await fetch(`${base}/webhooks/graph/notifications`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-test-repost': '1' }, body });
+      return res.status;
+    },
     subs: async () => (await bed.control.control<{ value: EmuSubscription[] }>('GET', 'subscriptions')).value,
     async advance(ms) {
       await bed.control.control('POST', 'clock', { advanceMs: ms });
