@@ -12,6 +12,7 @@ export const WIDGET_ENTRIES = {
   'presence-agent-widget': 'widget/presence-agent-widget.ts',
   'presence-mapping-editor': 'widget/presence-mapping-editor.ts',
   'presence-connector-admin': 'widget/presence-connector-admin.ts',
+  'presence-supervisor-console': 'widget/presence-supervisor-console.ts',
 } as const;
 
 const globalName = (name: string): string => `TPC_${name.replace(/-/g, '_')}`;
