@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, demoUserId, demoUsers, startGraphEmulator, type GraphEmulator } from '../../emulators/graph/index.js';
 import { GraphEmulatorClient } from '../../emulators/graph/emulator-client.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../emulators/graph/webhook-receiver.js';
+import { MAX_LATENCY_MS, retryDelaysMs, sampleLatencyMs } from '../../emulators/graph/delivery-profile.js';
 
 /** Delivery behaviour: batching, retries, drops, and notifications held while the creator's token lapsed. */
 let emu: GraphEmulator;
@@ -84,5 +85,57 @@ describe('notification delivery', () => {
     expect(renewed.status).toBe(200);
     await hook.waitFor(() => hook.items().length === 1);
     expect(hook.items()[0].resourceData.id).toBe(watched);
+  });
+});
+
+describe('realistic delivery (selectable)', () => {
+  afterEach(async () => {
+    await c.control('POST', 'behaviour', { delivery: 'fast' });
+  });
+
+  it('draws latencies like Microsoft publishes for presence: mean under 10 s, none over a minute, some of several seconds', () => {
+    let seed = 42;
+    const random = (): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const samples = Array.from({ length: 20_000 }, () => sampleLatencyMs('realistic', random));
+    const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
+    expect(mean).toBeLessThan(10_000);
+    expect(mean).toBeGreaterThan(2_000);
+    expect(Math.max(...samples)).toBeLessThanOrEqual(MAX_LATENCY_MS);
+    expect(samples.filter((v) => v > 20_000).length).toBeGreaterThan(0);
+    expect(sampleLatencyMs('fast')).toBe(0);
+    // Retries for hours, not seconds.
+    const total = retryDelaysMs('realistic').reduce((a, b) => a + b, 0);
+    expect(total).toBeGreaterThan(3.5 * 3_600_000);
+    expect(retryDelaysMs('fast').reduce((a, b) => a + b, 0)).toBeLessThan(10_000);
+  });
+
+  it('holds a notification for its drawn latency on the emulator clock, and retries a refused one a minute later', async () => {
+    const watched = demoUserId(50);
+    await subscribe([watched]);
+    await c.control('POST', 'behaviour', { delivery: 'realistic' });
+    hook.statuses.push(503);
+    await c.control('POST', `users/${watched}/call/start`);
+    await sleep(200);
+    // Delivered at the latest a minute later on the emulator clock (nothing may have gone out yet).
+    clockOffsetMs = (await c.control('POST', 'clock', { advanceMs: MAX_LATENCY_MS })).offsetMs;
+    await hook.waitFor(() => hook.posts.length === 1);
+    await sleep(200);
+    expect(hook.posts).toHaveLength(1);
+    clockOffsetMs = (await c.control('POST', 'clock', { advanceMs: 60_000 })).offsetMs;
+    await hook.waitFor(() => hook.posts.length === 2);
+    expect(hook.posts[1]!.body).toEqual(hook.posts[0]!.body);
+    expect(hook.items()[0].resourceData.id).toBe(watched);
+  });
+
+  it('notifies on an out-of-office switch (the activity changes) but not on a message-only change', async () => {
+    const watched = demoUserId(51);
+    await subscribe([watched]);
+    await c.control('POST', `users/${watched}/sign-in`);
+    await hook.waitFor(() => hook.items().length === 1);
+    await c.control('POST', `users/${watched}/out-of-office`, { isOutOfOffice: true, message: 'away' });
+    await hook.waitFor(() => hook.items().length === 2);
+    await c.control('POST', `users/${watched}/out-of-office`, { isOutOfOffice: true, message: 'back Monday' });
+    await sleep(150);
+    expect(hook.items()).toHaveLength(2);
   });
 });
