@@ -124,6 +124,8 @@ export async function startWebexEmulator(opts: WebexEmulatorOptions = {}): Promi
     if (!hub.handleUpgrade(req, socket, head)) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
   const idServer = http.createServer((req, res) => idRouter.handle(req, res));
+  // Longer than Node's 5 s default, so a client's pooled keep-alive connection is not closed under it mid-reuse.
+  server.keepAliveTimeout = idServer.keepAliveTimeout = 65_000;
   const url = await listen(server, opts.port ?? 0);
   const identityUrl = await listen(idServer, opts.identityPort ?? 0);
   wsBase = url.replace(/^http/, 'ws');
