@@ -6,6 +6,7 @@ import { draftFromProfile, draftToBody, emptyDraft, moveRule, nextRule, placeErr
 import { mappingEditorStyles } from './mapping-editor-styles.js';
 import { renderProfileForm, type ProfileFormHandlers } from './mapping-profile-form.js';
 import './presence-dry-run-panel.js';
+import './presence-supervisor-impact.js';
 import './presence-profile-import.js';
 import './presence-team-assignment.js';
 import { baseStyles, themeStyles } from './theme-styles.js';
@@ -252,6 +253,7 @@ export class PresenceMappingEditor extends LitElement {
         busy: this.busy,
         handlers: this.handlers,
       })}
+      ${this.dirty ? html`<presence-supervisor-impact .api=${this.api} profile-id=${d.id ?? ''} .profile=${draftToBody(d)}></presence-supervisor-impact>` : nothing}
       <section aria-labelledby="teams-h">
         <h3 id="teams-h">Team assignment</h3>
         <presence-team-assignment .api=${this.api} .teams=${this.teams} .profiles=${this.profiles} @teams-changed=${() => void this.load()}></presence-team-assignment>

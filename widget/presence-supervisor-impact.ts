@@ -56,13 +56,17 @@ export class PresenceSupervisorImpact extends LitElement {
   busy = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private seq = 0;
+  private asked = '';
   private readonly i18n = new LocaleController(this);
 
   protected override updated(changed: Map<PropertyKey, unknown>): void {
-    if (changed.has('api') || changed.has('profileId') || changed.has('profile')) {
-      clearTimeout(this.timer);
-      this.timer = setTimeout(() => void this.evaluate(), DEBOUNCE_MS);
-    }
+    if (!(changed.has('api') || changed.has('profileId') || changed.has('profile'))) return;
+    // Hosts rebuild the body on every render: ask again only when what would be saved differs.
+    const key = JSON.stringify([this.profileId, this.profile]);
+    if (key === this.asked && !changed.has('api')) return;
+    this.asked = key;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.evaluate(), DEBOUNCE_MS);
   }
 
   override disconnectedCallback(): void {

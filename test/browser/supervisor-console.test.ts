@@ -165,3 +165,42 @@ describe('supervisor console in the sandbox, real Chromium', () => {
     expect(found).toEqual([]);
   });
 });
+
+describe('impact preview in the mapping editor, real Chromium', () => {
+  it('says how many agents saving would release or switch before anything is saved', async () => {
+    const reg = h.sandbox.connector.services.registry;
+    const callers = h.info.agents.slice(4, 6);
+    for (const a of callers) {
+      const res = await fetch(`${h.sandbox.url}/sandbox/control/graph/users/${encodeURIComponent(a.email)}/call/start`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      expect(res.status).toBe(200);
+    }
+    const held = () => [...reg.agents.values()].filter((a) => reg.profileFor(a)?.id === 'default' && a.cc.state === 'Idle' && a.cc.origin === 'connector' && a.presence?.activity === 'InACall');
+    await expect.poll(() => held().length, SECONDS).toBeGreaterThanOrEqual(1);
+    const expected = held().length;
+
+    const editor = (await h.open('?view=supervisor')).locator('presence-mapping-editor');
+    await expect.poll(() => editor.getByTestId('rule-row').count(), SECONDS).toBeGreaterThan(0);
+    const impact = editor.getByTestId('impact');
+    expect(await impact.count()).toBe(0); // nothing to preview before an edit
+
+    // Switch the Teams-call rule to another idle code: every agent held for a Teams call would switch.
+    const callRow = editor.locator('[data-testid="rule-row"]', { has: editor.page().locator('[data-testid="rule-state"] option[value="InACall"]:checked') });
+    const codeSelect = callRow.getByTestId('rule-idle-code');
+    const current = await codeSelect.inputValue();
+    const other = (await codeSelect.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).find((v) => v && v !== current)!;
+    await codeSelect.selectOption(other);
+    await expect.poll(attr(impact, 'data-switch'), SECONDS).toBe(String(expected));
+    expect(await attr(impact, 'data-idle')()).toBe('0');
+
+    // Remove the rule instead: the same agents would be released.
+    await codeSelect.selectOption(current);
+    await callRow.getByTestId('rule-remove').click();
+    await expect.poll(attr(impact, 'data-release'), SECONDS).toBe(String(expected));
+    expect(await text(impact.getByTestId('impact-summary'))()).toBe(`Saving this now would idle 0 agents and release ${expected} agent${expected === 1 ? '' : 's'}.`);
+    await h.screenshot(editor.page(), 'presence-mapping-editor', 'mapping-editor-impact-preview');
+
+    // Nothing was saved or sent.
+    expect(reg.profiles.get('default')!.rules.some((r) => r.teamsState === 'InACall')).toBe(true);
+    expect(held().length).toBe(expected);
+  });
+});
