@@ -5,6 +5,7 @@ import { startWebexEmulator, type WebexEmulator } from '../emulators/webex-cc/in
 import { loadConfig, type Config } from '../server/config.js';
 import type { Connector } from '../server/connector.js';
 import type { Logger } from '../server/logger.js';
+import type { HttpHandler } from '../server/ports.js';
 import { migrateGraphStore } from '../server/store/graph-store.js';
 import type { Db } from '../server/store/db.js';
 import { sandboxPage } from './sandbox-page.js';
@@ -22,7 +23,8 @@ export interface Sandbox {
   config: Config;
   caCertPem: string;
   extraMigrations: ((db: Db) => void)[];
-  routes(app: express.Express): void;
+  /** The sandbox page, its info and the control panel's proxy to the emulators (an Express router). */
+  routes: HttpHandler;
   /** Creates the sandbox keys, activates the connector and (unless `announce` is false) prints the URLs. */
   ready(connector: Connector, opts?: { announce?: boolean }): Promise<void>;
   info(): SandboxInfo;
@@ -92,21 +94,21 @@ export async function startSandbox(base: Config, logger: Logger): Promise<Sandbo
     config,
     caCertPem: graph.caCertPem,
     extraMigrations: [migrateGraphStore],
-    routes(app) {
-      app.get('/', (_req, res) => {
+    routes: routes((router) => {
+      router.get('/', (_req, res) => {
         res.type('html').send(sandboxPage());
       });
-      app.get('/sandbox/info', (_req, res) => {
+      router.get('/sandbox/info', (_req, res) => {
         res.json(info);
       });
       // The control panel drives the emulators' /_emulator/ surfaces through here (same origin, no CORS).
-      app.all(/^\/sandbox\/control\/(graph|webex)\/(.+)$/, express.json({ limit: '64kb' }), (req, res) => {
+      router.all(/^\/sandbox\/control\/(graph|webex)\/(.+)$/, express.json({ limit: '64kb' }), (req, res) => {
         const m = /^\/sandbox\/control\/(graph|webex)\/(.+)$/.exec(req.path)!;
         forward(m[1] as 'graph' | 'webex', m[2]!, req.method, req.body)
           .then((r) => res.status(r.status).json(r.body))
           .catch((err: unknown) => res.status(502).json({ error: { code: 'upstream', message: (err as Error).message } }));
       });
-    },
+    }),
     async ready(connector, opts = {}) {
       const now = Date.now();
       const adminKey = connector.stores.keys.create('sandbox admin', 'admin', null, now).key;
@@ -153,4 +155,10 @@ export async function startSandbox(base: Config, logger: Logger): Promise<Sandbo
       await Promise.allSettled([graph.close(), webex.close()]);
     },
   };
+}
+
+function routes(build: (router: express.Router) => void): HttpHandler {
+  const router = express.Router();
+  build(router);
+  return router;
 }

@@ -1,5 +1,5 @@
 import { createServer, type Server as HttpServer } from 'node:http';
-import express, { type Router } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
 import { SocketGateway } from './gateway/socket-gateway.js';
 import { registerReadiness } from './http/admin-status.js';
 import { API_MODULES } from './http/api-modules.js';
@@ -11,6 +11,7 @@ import { createPrometheus } from './http/prometheus.js';
 import { ReadinessProbe, sqliteWritable } from './http/readiness.js';
 import { requestLogger } from './http/request-log.js';
 import type { Logger } from './logger.js';
+import type { HttpHandler } from './ports.js';
 import type { Services } from './services/index.js';
 import type { Db } from './store/db.js';
 
@@ -31,11 +32,11 @@ export interface AppDeps {
   auth: Authenticator;
   logger: Logger;
   /** Unauthenticated routers that check their own credentials (Graph and contact-center webhooks). */
-  webhooks?: [string, Router][];
+  webhooks?: [string, HttpHandler][];
   /** Static folders: [url path, directory]. */
   statics?: [string, string][];
   /** Extra routes (the sandbox page and its control panel). */
-  extra?: (app: express.Express) => void;
+  extra?: HttpHandler;
   bodyLimit?: string;
   ops?: OpsOptions;
 }
@@ -100,10 +101,10 @@ export function createApp(deps: AppDeps): App {
         if (first === 'webhooks' && source) ops.prometheus?.webhookHandled(source, res.statusCode, (performance.now() - started) / 1000);
       });
       next();
-    }, router);
+    }, router as RequestHandler);
   }
   for (const [path, dir] of deps.statics ?? []) app.use(path, express.static(dir, { fallthrough: true, maxAge: '5m' }));
-  deps.extra?.(app);
+  if (deps.extra) app.use(deps.extra as RequestHandler);
 
   const api = express.Router();
   app.use(api);

@@ -1,13 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type express from 'express';
-import type { Router } from 'express';
 import { createApp, type App } from './app.js';
 import type { Config } from './config.js';
 import type { ServiceAccountSignIn } from './graph/service-account-port.js';
-import type { Principal } from './http/auth.js';
 import type { Logger } from './logger.js';
-import type { Clock, ContactCenter, Directory, GraphAdmin, PresenceSource, WriteBack } from './ports.js';
+import type { Clock, ContactCenter, Directory, GraphAdmin, HttpHandler, PresenceSource, Principal, WriteBack } from './ports.js';
 import { createServices, type Services } from './services/index.js';
 import { openDatabase, type Db } from './store/db.js';
 import { createStores, type Stores } from './store/index.js';
@@ -19,7 +16,7 @@ export interface ConnectorParts {
   directory: Directory;
   graphAdmin: GraphAdmin;
   writeBack?: WriteBack;
-  webhooks?: [string, Router][];
+  webhooks?: [string, HttpHandler][];
   /** Tables owned by adapters that delete must empty. */
   extraTables?: readonly string[];
   /** Interactive sign-in of delegated Graph service accounts (admin page). */
@@ -37,7 +34,8 @@ export interface ConnectorOptions {
   /** Folder of mapping presets seeded on first start (mappings/). */
   presetsDir?: string;
   statics?: [string, string][];
-  extra?: (app: express.Express) => void;
+  /** Extra routes mounted before the API (the sandbox page and its control panel). */
+  extra?: HttpHandler;
 }
 
 export interface Connector {

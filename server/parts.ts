@@ -1,12 +1,12 @@
-import type { Router } from 'express';
 import type { Config } from './config.js';
 import type { ConnectorParts } from './connector.js';
 import { createWebexAdapter } from './contact-center/webex/webex-adapter.js';
 import { createGraphSide } from './graph/index.js';
+import { createGraphWebhookRouter } from './http/graph-webhook-router.js';
 import { createSignInCallbackRouter } from './http/service-account-router.js';
 import { createWebexWebhookRouter } from './http/webex-webhook-router.js';
 import type { Logger } from './logger.js';
-import { systemClock } from './ports.js';
+import { systemClock, type HttpHandler } from './ports.js';
 import { WriteBackService } from './services/write-back-service.js';
 import type { Db } from './store/db.js';
 import { migrateGraphStore } from './store/graph-store.js';
@@ -43,8 +43,8 @@ export async function buildParts(config: Config, db: Db, logger: Logger, caCertP
       : {}),
   });
   const writeBack = new WriteBackService({ writer: graph.writer, clock, logger: logger.child({ component: 'write-back' }), echoWindowMs: config.sync.echoWindowMs });
-  const webhooks: [string, Router][] = [];
-  if (graph.webhookRouter) webhooks.push(['/', graph.webhookRouter]);
+  const webhooks: [string, HttpHandler][] = [];
+  if (graph.webhookIntake) webhooks.push(['/', createGraphWebhookRouter(graph.webhookIntake, { logger: logger.child({ component: 'graph-webhook' }) })]);
   const serviceAccounts = graph.connection.serviceAccountAuth;
   if (serviceAccounts) webhooks.push(['/', createSignInCallbackRouter(serviceAccounts, logger)]);
   if (config.webex.events === 'webhook' && webhookSecret) webhooks.push(['/', createWebexWebhookRouter(cc, webhookSecret, { logger })]);

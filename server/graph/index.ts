@@ -1,19 +1,17 @@
 import { readFileSync } from 'node:fs';
-import type Database from 'better-sqlite3';
-import type { Router } from 'express';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
-import { createGraphWebhookRouter } from '../http/graph-webhook-router.js';
 import type { Logger } from '../logger.js';
-import type { Clock, Directory, GraphAdmin, PresenceSource, TeamsPresenceWriter } from '../ports.js';
+import { SIGN_IN_CALLBACK_PATH, type Clock, type Directory, type GraphAdmin, type PresenceSource, type TeamsPresenceWriter } from '../ports.js';
+import type { Db } from '../store/db.js';
 import { GraphStore } from '../store/graph-store.js';
 import { TokenCacheStore } from '../store/token-cache-store.js';
-import { SIGN_IN_CALLBACK_PATH } from '../http/service-account-router.js';
 import { parseTokenCacheKey, TokenCacheCipher } from './service-account-cipher.js';
 import { GraphAdminChecks } from './graph-admin.js';
 import { createGraphConnection, type GraphCertificateCredential, type GraphConnection } from './graph-client.js';
 import { GraphDirectory } from './graph-directory.js';
 import { GraphPresenceWriter } from './graph-writer.js';
+import type { WebhookIntake } from './notification-schema.js';
 import { PollPresenceSource } from './poll-presence-source.js';
 import { SubscribePresenceSource } from './subscribe-presence-source.js';
 
@@ -27,7 +25,7 @@ export { GRAPH_WEBHOOK_PATHS } from './subscribe-presence-source.js';
  */
 
 export interface GraphSideDeps {
-  db: Database.Database;
+  db: Db;
   clock: Clock;
   logger: Logger;
   /** CA to trust for authority and Graph hosts (overrides config.caCertPath). */
@@ -43,8 +41,8 @@ export interface GraphSide {
   directory: Directory;
   writer: TeamsPresenceWriter;
   admin: GraphAdmin;
-  /** Routes for `/webhooks/graph/*`, mounted at the application root; undefined in poll mode. */
-  webhookRouter: Router | undefined;
+  /** Subscribe mode: takes the notifications http/ receives at `/webhooks/graph/*`; undefined in poll mode. */
+  webhookIntake: WebhookIntake | undefined;
   connection: GraphConnection;
   close(): Promise<void>;
 }
@@ -96,7 +94,7 @@ export function createGraphSide(config: Config['graph'], deps: GraphSideDeps): G
   };
 
   let presenceSource: PresenceSource;
-  let webhookRouter: Router | undefined;
+  let webhookIntake: WebhookIntake | undefined;
   if (config.presenceMode === 'subscribe') {
     if (!deps.publicUrl) throw new AppError('invalid', 'publicUrl is required for subscribe mode', 'publicUrl');
     if (config.serviceAccounts.length === 0) throw new AppError('invalid', 'subscribe mode needs at least one service account', 'graph.serviceAccounts');
@@ -112,7 +110,7 @@ export function createGraphSide(config: Config['graph'], deps: GraphSideDeps): G
       ...(caCertPem ? { caCertPem } : {}),
     });
     presenceSource = source;
-    webhookRouter = createGraphWebhookRouter(source.intake, { logger: logger.child({ component: 'graph-webhook' }) });
+    webhookIntake = source.intake;
   } else {
     presenceSource = new PollPresenceSource({ client: connection.app, clock, logger: logger.child({ component: 'graph-poll' }), ...budget });
   }
@@ -122,7 +120,7 @@ export function createGraphSide(config: Config['graph'], deps: GraphSideDeps): G
     directory: new GraphDirectory(connection.app, clock),
     writer: new GraphPresenceWriter(connection.app, config.clientId),
     admin: new GraphAdminChecks(connection),
-    webhookRouter,
+    webhookIntake,
     connection,
     async close() {
       await presenceSource.stop();

@@ -13,7 +13,9 @@ import { requireRole } from './auth.js';
  * comes back to GET /auth/graph/callback), and sign-out. The callback is unauthenticated (it is a browser
  * redirect from Microsoft); the single-use state minted for an authenticated admin is its credential.
  */
-export const SIGN_IN_CALLBACK_PATH = '/auth/graph/callback';
+import { SIGN_IN_CALLBACK_PATH } from '../ports.js';
+
+export { SIGN_IN_CALLBACK_PATH };
 
 const accountParams = z.object({ username: z.string().min(3).max(256) }).strict();
 const signInQuery = z

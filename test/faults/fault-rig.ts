@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Router } from 'express';
 import { DEMO_PASSWORD, DEMO_SERVICE_ACCOUNTS, demoUserId, demoUsers, startGraphEmulator, type GraphEmulator } from '../../emulators/graph/index.js';
 import { demoAgents, startWebexEmulator, type WebexEmulator } from '../../emulators/webex-cc/index.js';
 import { buildAuxCodes } from '../../emulators/webex-cc/seed-data.js';
@@ -9,8 +8,9 @@ import { loadConfig } from '../../server/config.js';
 import { startConnector, type Connector, type ConnectorParts } from '../../server/connector.js';
 import { createWebexAdapter } from '../../server/contact-center/webex/webex-adapter.js';
 import { createGraphSide, migrateGraphStore } from '../../server/graph/index.js';
+import { createGraphWebhookRouter } from '../../server/http/graph-webhook-router.js';
 import { silentLogger } from '../../server/logger.js';
-import { systemClock } from '../../server/ports.js';
+import { systemClock, type HttpHandler } from '../../server/ports.js';
 import type { AuditEntry } from '../../server/store/audit-store.js';
 import { freePort, graphControl, http, waitFor } from '../bench/processes.js';
 
@@ -106,7 +106,7 @@ export async function startRig(o: RigOptions = {}): Promise<Rig> {
       http: { retries: 4, baseDelayMs: 50, maxDelayMs: 400, ...o.webexHttp },
       stream: { keepaliveMs: 2_000, reconnectBaseMs: 50, reconnectMaxMs: 400 },
     });
-    const webhooks: [string, Router][] = side.webhookRouter ? [['/', side.webhookRouter]] : [];
+    const webhooks: [string, HttpHandler][] = side.webhookIntake ? [['/', createGraphWebhookRouter(side.webhookIntake)]] : [];
     return { cc, presence: side.presenceSource, directory: side.directory, graphAdmin: side.admin, webhooks, extraTables: ['graph_subscriptions', 'notification_inbox'], close: () => side.close() };
   };
 

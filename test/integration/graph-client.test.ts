@@ -96,7 +96,7 @@ describe('Graph connection (msal-node + Graph client) against the emulator over 
     }).graph;
     const side = createGraphSide(config, { db, clock: systemClock, logger: silentLogger });
     try {
-      expect(side.webhookRouter).toBeUndefined();
+      expect(side.webhookIntake).toBeUndefined();
       expect(side.admin.adminConsentUrl()).toContain(`/${bed.emu.tenantId}/adminconsent?client_id=${bed.emu.clientId}`);
       const events: PresenceEvent[] = [];
       side.presenceSource.watch(bed.userIds(5));
