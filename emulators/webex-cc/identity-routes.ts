@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { EmulatorClock } from '../kit/clock.js';
 import { type Ctx, isRecord, type Router } from '../kit/router.js';
-import { type Principal, ROLE_SCOPES, type Role, type TokenBook } from './token-book.js';
+import { type Principal, ROLE_SCOPES, type Role, SCOPES, type TokenBook } from './token-book.js';
 
 export interface OAuthClient {
   clientId: string;
@@ -48,11 +48,9 @@ export class OAuthServer {
     const allowed = new Set(ROLE_SCOPES[role]);
     const scopes = requested.length ? requested.filter((s) => allowed.has(s)) : [...allowed];
     const access = this.tokens.issue(userId, role, scopes, clientId);
-    let rt = refreshToken;
-    if (!rt) {
-      rt = randomBytes(32).toString('base64url');
-      this.refresh.set(rt, { userId, role, scopes, clientId, expiresAt: this.clock.now() + this.refreshLifetimeSec * 1000 });
-    }
+    // A refresh token that is used is refreshed too ("refreshed to last forever", Authorizations API).
+    const rt = refreshToken ?? randomBytes(32).toString('base64url');
+    this.refresh.set(rt, { userId, role, scopes, clientId, expiresAt: this.clock.now() + this.refreshLifetimeSec * 1000 });
     const left = Math.floor((this.refresh.get(rt)!.expiresAt - this.clock.now()) / 1000);
     return { access_token: access.token, expires_in: access.expiresInSec, refresh_token: rt, refresh_token_expires_in: left, token_type: 'Bearer', scope: scopes.join(' ') };
   }
@@ -126,12 +124,14 @@ export function registerIdentityRoutes(router: Router<IdPrincipal, IdMeta>, oaut
     ctx.send(200, r);
   }, { auth: false });
 
+  // Called by the developer's integration, whose token needs spark:applications_token (Service Apps API).
   router.add('POST', '/v1/applications/:id/token', (ctx) => {
+    if (!(ctx.principal as Principal).scopes.has(SCOPES.applicationsToken)) return ctx.fail(403, `the token lacks the scope ${SCOPES.applicationsToken}`);
     if (!isRecord(ctx.body)) return ctx.fail(400, 'body must be a JSON object', 'body');
     const r = oauth.serviceAppToken(ctx.params.id, ctx.body, orgId);
     if ('status' in r && 'message' in r && typeof r.status === 'number') return failWith(ctx, r as { status: number; message: string });
     ctx.send(200, r);
-  }, { auth: false });
+  }, { auth: true });
 
   router.add('POST', '/_emulator/authorize', (ctx) => {
     const b = isRecord(ctx.body) ? ctx.body : {};

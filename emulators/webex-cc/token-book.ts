@@ -28,13 +28,13 @@ export interface Principal {
   teamIds: readonly string[];
 }
 
-export const SCOPES = { user: 'cjp:user', configRead: 'cjp:config_read', configWrite: 'cjp:config_write', people: 'spark:people_read' } as const;
+export const SCOPES = { user: 'cjp:user', configRead: 'cjp:config_read', configWrite: 'cjp:config_write', people: 'spark:people_read', applicationsToken: 'spark:applications_token' } as const;
 
 /** What each role may be granted (and is granted on pre-issued tokens). */
 export const ROLE_SCOPES: Record<Role, readonly string[]> = {
   agent: [SCOPES.user, SCOPES.configRead, SCOPES.people],
   supervisor: [SCOPES.user, SCOPES.configRead, SCOPES.people],
-  admin: [SCOPES.user, SCOPES.configRead, SCOPES.configWrite, SCOPES.people],
+  admin: [SCOPES.user, SCOPES.configRead, SCOPES.configWrite, SCOPES.people, SCOPES.applicationsToken],
   'service-app': [SCOPES.user, SCOPES.configRead, SCOPES.configWrite],
 };
 

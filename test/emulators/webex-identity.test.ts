@@ -80,14 +80,20 @@ describe('Webex identity origin', () => {
 
   it('issues Service App tokens for the authorising org, refreshable like integration tokens, without People access', async () => {
     const app = emu.serviceApp;
-    const res = await api(emu.identityUrl, null, 'POST', `/v1/applications/${app.applicationId}/token`, { clientId: app.clientId, clientSecret: app.clientSecret, targetOrgId: emu.orgId });
+    // Fresh tokens: the emulator clock was advanced past the pre-issued ones' lifetime above.
+    const adminToken = emu.tokenFor(emu.staff().find((u) => u.role === 'admin')!.id);
+    const supToken = emu.tokenFor(emu.staff().find((u) => u.role === 'supervisor')!.id);
+    const body = { clientId: app.clientId, clientSecret: app.clientSecret, targetOrgId: emu.orgId };
+    expect((await api(emu.identityUrl, null, 'POST', `/v1/applications/${app.applicationId}/token`, body)).status).toBe(401);
+    expect((await api(emu.identityUrl, supToken, 'POST', `/v1/applications/${app.applicationId}/token`, body)).status).toBe(403);
+    const res = await api(emu.identityUrl, adminToken, 'POST', `/v1/applications/${app.applicationId}/token`, body);
     expect(res.status).toBe(200);
     expect(res.json.scope.split(' ').sort()).toEqual(['cjp:config_read', 'cjp:config_write', 'cjp:user']);
     expect((await api(emu.url, res.json.access_token, 'GET', `/organization/${emu.orgId}/v2/team`)).status).toBe(200);
     const state = await api(emu.url, res.json.access_token, 'PUT', '/v1/agents/session/state', { state: 'Available', auxCodeId: '0', agentId: emu.agents()[0].id });
     expect(state.status).toBe(403);
     expect((await api(emu.identityUrl, res.json.access_token, 'GET', '/v1/people/me')).status).toBe(404);
-    const other = await api(emu.identityUrl, null, 'POST', `/v1/applications/${app.applicationId}/token`, { clientId: app.clientId, clientSecret: app.clientSecret, targetOrgId: 'another-org' });
+    const other = await api(emu.identityUrl, adminToken, 'POST', `/v1/applications/${app.applicationId}/token`, { ...body, targetOrgId: 'another-org' });
     expect(other.status).toBe(403);
     const refreshed = await form(emu.identityUrl, '/v1/access_token', { grant_type: 'refresh_token', client_id: app.clientId, client_secret: app.clientSecret, refresh_token: res.json.refresh_token });
     expect(refreshed.status).toBe(200);
