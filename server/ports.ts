@@ -263,4 +263,9 @@ export interface WriteBack {
   onAgentState(agent: { agentId: string; teamsUserId: string; mode: import('./domain/mapping.js').SyncMode }, snapshot: AgentSnapshot): void;
   echoFor(teamsUserId: string): { presence: Presence; until: number } | null;
   stop(): Promise<void>;
+  /** Where each setPresence / renewal / clearPresence is audited, with its result. */
+  useAudit?(audit: WriteBackAuditLog): void;
 }
+
+/** The part of the audit trail the write-back writes to. */
+export type WriteBackAuditLog = Pick<AuditStore, 'add' | 'result'>;

@@ -35,6 +35,7 @@ export type Services = ReturnType<typeof createServices>;
 
 export function createServices(d: ServiceDeps) {
   const registry = new AgentRegistry(d.stores, d.clock);
+  d.writeBack?.useAudit?.(d.stores.audit);
   const metrics = new LatencyRecorder();
   registry.load();
   const sync = new SyncService({

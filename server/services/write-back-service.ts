@@ -1,7 +1,7 @@
 import { pushesCcToTeams, type SyncMode } from '../domain/mapping.js';
 import type { Presence } from '../domain/presence.js';
 import type { Logger } from '../logger.js';
-import type { AgentSnapshot, Clock, TeamsPresenceWriter, WriteBack } from '../ports.js';
+import type { AgentSnapshot, Clock, TeamsPresenceWriter, WriteBack, WriteBackAuditLog } from '../ports.js';
 
 /**
  * Contact center → Teams. While an agent whose profile pushes CC→Teams is Engaged on a voice contact, the
@@ -14,7 +14,8 @@ import type { AgentSnapshot, Clock, TeamsPresenceWriter, WriteBack } from '../po
  * session lives (up to its expiration if renewals fail) and for `echoWindowMs` after clearing, since Graph
  * reports the cleared state a little later.
  *
- * Per user, one operation at a time; failures retry with backoff and never reach the caller.
+ * Per user, one operation at a time; failures retry with backoff and never reach the caller. Every
+ * setPresence, renewal and clearPresence is an audit entry of the agent (sent, then confirmed or failed).
  */
 
 export type CallActivity = 'InACall' | 'InAConferenceCall';
@@ -29,9 +30,11 @@ export interface WriteBackServiceOptions {
   /** Session expiration (default 5 minutes, Graph's minimum). */
   expirationMinutes?: number;
   maxBackoffMs?: number;
+  audit?: WriteBackAuditLog;
 }
 
 interface Session {
+  agentId: string;
   want: CallActivity | null;
   applied: CallActivity | null;
   lastSetAt: number | null;
@@ -51,10 +54,17 @@ export class WriteBackService implements WriteBack {
   private readonly renewEveryMs: number;
   private readonly expirationMs: number;
   private stopped = false;
+  private audit: WriteBackAuditLog | null = null;
 
   constructor(private readonly o: WriteBackServiceOptions) {
     this.renewEveryMs = o.renewEveryMs ?? 4 * 60_000;
     this.expirationMs = (o.expirationMinutes ?? 5) * 60_000;
+    this.audit = o.audit ?? null;
+  }
+
+  /** Where write-back operations are audited (set once the stores exist). */
+  useAudit(audit: WriteBackAuditLog): void {
+    this.audit = audit;
   }
 
   onAgentState(agent: { agentId: string; teamsUserId: string; mode: SyncMode }, snapshot: AgentSnapshot): void {
@@ -72,9 +82,10 @@ export class WriteBackService implements WriteBack {
     }
     if (!session) {
       if (!want) return;
-      session = { want: null, applied: null, lastSetAt: null, clearedAt: null, cleared: null, renewDue: false, busy: false, dirty: false, failures: 0, timer: null };
+      session = { agentId: agent.agentId, want: null, applied: null, lastSetAt: null, clearedAt: null, cleared: null, renewDue: false, busy: false, dirty: false, failures: 0, timer: null };
       this.sessions.set(agent.teamsUserId, session);
     }
+    session.agentId = agent.agentId;
     if (session.want === want) return;
     session.want = want;
     void this.run(agent.teamsUserId, session);
@@ -136,15 +147,16 @@ export class WriteBackService implements WriteBack {
     const now = clock.now();
     try {
       if (s.want && (s.applied !== s.want || s.renewDue)) {
+        const renewal = s.applied === s.want;
         s.renewDue = false;
-        await writer.setCallPresence(teamsUserId, s.want, this.expirationMs / 60_000);
+        await this.audited(s, teamsUserId, renewal ? 'teams-renew-presence' : 'teams-set-presence', s.want, () => writer.setCallPresence(teamsUserId, s.want!, this.expirationMs / 60_000));
         s.applied = s.want;
         s.lastSetAt = clock.now();
         s.failures = 0;
         this.arm(teamsUserId, s, this.renewEveryMs, () => (s.renewDue = true));
       } else if (!s.want && s.applied) {
         // Past its expiration Graph has already dropped the session: nothing left to clear.
-        if (s.lastSetAt === null || now < s.lastSetAt + this.expirationMs) await writer.clearCallPresence(teamsUserId);
+        if (s.lastSetAt === null || now < s.lastSetAt + this.expirationMs) await this.audited(s, teamsUserId, 'teams-clear-presence', s.applied, () => writer.clearCallPresence(teamsUserId));
         s.cleared = s.applied;
         s.applied = null;
         s.clearedAt = clock.now();
@@ -158,6 +170,34 @@ export class WriteBackService implements WriteBack {
       logger.warn({ teamsUserId, failures: s.failures, retryInMs: wait, error: err instanceof Error ? err.message : String(err) }, 'Teams write-back failed; retrying');
       if (s.want && s.applied === s.want) s.renewDue = true;
       this.arm(teamsUserId, s, wait, () => {});
+    }
+  }
+
+  /** Runs one Graph write as an audit entry of the agent: sent, then confirmed or failed with the error. */
+  private async audited(s: Session, teamsUserId: string, action: string, activity: CallActivity, op: () => Promise<void>): Promise<void> {
+    const audit = this.audit;
+    if (!audit) return op();
+    const clear = action === 'teams-clear-presence';
+    const minutes = this.expirationMs / 60_000;
+    const label = activity === 'InAConferenceCall' ? 'In a conference call' : 'In a call';
+    const text = clear
+      ? `Teams call presence cleared: the voice contact ended`
+      : action === 'teams-renew-presence'
+        ? `Teams call presence renewed (Busy / ${label}, ${minutes} min)`
+        : `Teams set to Busy / ${label} for the voice contact (${minutes} min, renewed while it lasts)`;
+    const command = clear ? { api: 'clearPresence', sessionId: 'application id' } : { api: 'setPresence', sessionId: 'application id', availability: 'Busy', activity, expirationDuration: `PT${minutes}M` };
+    let id: number | null = null;
+    try {
+      id = audit.add({ at: this.o.clock.now(), agentId: s.agentId, trigger: 'write-back', action, reason: clear ? 'contact-ended' : 'voice-contact', text, inputs: { teamsUserId, activity }, command, result: 'sent' });
+    } catch (err) {
+      this.o.logger.warn({ error: (err as Error).message }, 'could not audit a Teams write-back');
+    }
+    try {
+      await op();
+      if (id !== null) audit.result(id, 'confirmed', null, this.o.clock.now());
+    } catch (err) {
+      if (id !== null) audit.result(id, 'failed', err instanceof Error ? err.message : String(err), this.o.clock.now());
+      throw err;
     }
   }
 
