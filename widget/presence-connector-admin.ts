@@ -5,6 +5,7 @@ import { ConnectionController } from './connection-controller.js';
 import { adminStyles, LIFECYCLE_LABEL, renderHealth, renderPermissions, renderTeamSync, renderUnmatched } from './connector-admin-sections.js';
 import { messageOf } from './format.js';
 import { IntervalController } from './interval-controller.js';
+import './service-account-panel.js';
 import { baseStyles, themeStyles } from './theme-styles.js';
 
 type AdminAction = 'activate' | 'deactivate' | 'reactivate' | 'delete';
@@ -207,6 +208,7 @@ export class PresenceConnectorAdmin extends LitElement {
       ${s
         ? html`<section aria-labelledby="health-h"><h3 id="health-h">Health</h3>${renderHealth(s, this.refresher.now)}</section>
             <section aria-labelledby="perm-h"><h3 id="perm-h">Microsoft Graph permissions</h3>${renderPermissions(s)}</section>
+            <presence-service-account-panel .serverUrl=${this.serverUrl} .token=${this.token}></presence-service-account-panel>
             <section aria-labelledby="unmatched-h"><h3 id="unmatched-h">Unmatched agents</h3>${renderUnmatched(s)}</section>`
         : html`<p class="muted">${this.token ? 'Loading connector status…' : 'No administrator token: set the token attribute.'}</p>`}
       <section aria-labelledby="teams-h">

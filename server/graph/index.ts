@@ -109,6 +109,7 @@ export function createGraphSide(config: Config['graph'], deps: GraphSideDeps): G
       ...(deps.reconcileIntervalMs !== undefined ? { reconcileIntervalMs: deps.reconcileIntervalMs } : {}),
       ...(caCertPem ? { caCertPem } : {}),
     });
+    connection.serviceAccountAuth?.onSignedIn((username) => source.manager.retryAccount(username));
     presenceSource = source;
     webhookIntake = source.intake;
   } else {

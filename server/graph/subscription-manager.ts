@@ -120,6 +120,17 @@ export class SubscriptionManager implements ClientStateLookup {
     else if (event === 'subscriptionRemoved') this.enqueue(slot, () => this.recreate(slot));
   }
 
+  /** A service account was just signed in: a slot waiting out its backoff after a failed create retries now. */
+  retryAccount(username: string): void {
+    for (const slot of this.slots) {
+      if (!slot || slot.subscriptionId || !slot.timer || slot.account.username.toLowerCase() !== username.toLowerCase()) continue;
+      slot.timer.cancel();
+      slot.timer = null;
+      slot.failures = 0;
+      this.enqueue(slot, () => this.recreate(slot));
+    }
+  }
+
   earliestExpiry(): number | null {
     let min: number | null = null;
     for (const s of this.slots) if (s?.expiresAt != null && (min === null || s.expiresAt < min)) min = s.expiresAt;
