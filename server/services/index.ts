@@ -95,6 +95,8 @@ export function createServices(d: ServiceDeps) {
         ccEventStreamUp: cch.streamUp,
         subscriptionExpiresAt: ph.subscriptionExpiresAt ?? null,
         subscriptions: ph.subscriptions ?? null,
+        /** Users Graph refuses (deleted, unknown), kept out of subscriptions and reads; the admin page lists them. */
+        isolatedUsers: ph.isolatedUsers ?? [],
         pollIntervalMs: ph.pollIntervalMs ?? null,
         pollLagMs: ph.pollLagMs ?? null,
         throttled429: ph.throttledCount,
