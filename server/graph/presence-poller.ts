@@ -1,7 +1,7 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Logger } from '../logger.js';
 import type { Clock, PresenceEvent } from '../ports.js';
-import { observationTime } from '../services/metrics.js';
+import { observationTime } from '../ports.js';
 import { CallBudget } from './call-budget.js';
 import { describeGraphError, graphStatus, isRetryable, retryAfterMs } from './graph-errors.js';
 import { idAttributable, isolateBadIds, type IsolatedUsers } from './isolation.js';

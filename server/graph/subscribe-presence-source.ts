@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { Clock, PresenceEvent, PresenceSource, PresenceSourceHealth } from '../ports.js';
-import { observationTime } from '../services/metrics.js';
+import { observationTime } from '../ports.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { CallBudget } from './call-budget.js';
 import type { GraphConnection, ServiceAccount } from './graph-client.js';

@@ -1,16 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import { AppError } from '../errors.js';
-import type { Role } from '../store/key-store.js';
+import type { Authenticator, Principal, Role } from '../ports.js';
 
-export interface Principal {
-  role: Role;
-  /** Set for agents: the only agent they may see and act for. */
-  agentId: string | null;
-  name: string;
-}
-
-/** Resolves a bearer credential: a stored API key, or an agent's contact-center desktop token. */
-export type Authenticator = (token: string) => Promise<Principal | null>;
+export type { Authenticator, Principal };
 
 declare module 'express-serve-static-core' {
   interface Request {
