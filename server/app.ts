@@ -10,6 +10,7 @@ import { mountOps, type OpsState } from './http/ops-routes.js';
 import { createPrometheus } from './http/prometheus.js';
 import { ReadinessProbe, sqliteWritable } from './http/readiness.js';
 import { requestLogger } from './http/request-log.js';
+import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import type { HttpHandler } from './ports.js';
 import type { Services } from './services/index.js';
@@ -53,6 +54,16 @@ export interface App {
    * still in flight at the deadline (0 and 0 when everything drained).
    */
   drain(deadlineMs: number): Promise<{ requests: number; commands: number }>;
+}
+
+/** The app's operational options from the `ops` configuration and the connector's database. */
+export function opsOptions(o: Config['ops'], db: Db): OpsOptions {
+  return {
+    ...(o.metricsToken ? { metricsToken: o.metricsToken } : {}),
+    readinessIntervalMs: o.readinessIntervalMs,
+    readinessBudgetMs: o.readinessBudgetMs,
+    storeProbe: sqliteWritable(db),
+  };
 }
 
 function storeProbeOf(services: Services): () => void {

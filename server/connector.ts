@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { createApp, type App } from './app.js';
+import { createApp, opsOptions, type App } from './app.js';
+import { startAuditPruning } from './audit-pruner.js';
 import type { Config } from './config.js';
 import type { ServiceAccountSignIn } from './graph/service-account-port.js';
 import type { Logger } from './logger.js';
@@ -78,6 +79,7 @@ export async function startConnector(o: ConnectorOptions): Promise<Connector> {
     ...(parts.webhooks ? { webhooks: parts.webhooks } : {}),
     ...(o.statics ? { statics: o.statics } : {}),
     ...(o.extra ? { extra: o.extra } : {}),
+    ops: opsOptions(config.ops, db),
   });
   const services = createServices({
     config,
@@ -121,6 +123,7 @@ export async function startConnector(o: ConnectorOptions): Promise<Connector> {
   }
   await services.sync.reconcile();
   services.monitor.start();
+  const pruning = startAuditPruning(db, config.ops, logger.child({ component: 'audit-retention' }), () => clock.now());
 
   const timers: { cancel(): void }[] = [];
   const every = (ms: number, fn: () => Promise<unknown>): void => {
@@ -169,6 +172,7 @@ export async function startConnector(o: ConnectorOptions): Promise<Connector> {
       await app.gateway.close();
       await new Promise<void>((resolve) => app.http.close(() => resolve()));
       await parts.close?.();
+      await pruning.stop();
       db.close();
     },
   };

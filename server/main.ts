@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { loadConfig, ConfigError, type Config } from './config.js';
-import { startConnector, type Connector } from './connector.js';
-import { createLogger, type Logger } from './logger.js';
+import { startConnector } from './connector.js';
+import { createLogger } from './logger.js';
 import { systemClock } from './ports.js';
+import { installShutdown } from './shutdown.js';
 import { buildParts, extraMigrations } from './parts.js';
 
 /**
@@ -35,30 +36,11 @@ async function main(): Promise<void> {
     statics: existsSync('dist/widget') ? [['/widget', 'dist/widget']] : [],
   });
   logger.info({ url: connector.url }, 'Teams Presence Connector listening');
-  installShutdown(connector, logger);
-}
-
-function installShutdown(connector: Connector, logger: Logger): void {
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    connector
-      .close()
-      .then(() => process.exit(0))
-      .catch((err: unknown) => {
-        logger.error({ err: (err as Error).message }, 'shutdown failed');
-        process.exit(1);
-      });
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  installShutdown({ drain: (ms) => connector.app.drain(ms), close: () => connector.close() }, logger, config.ops.shutdownDrainMs);
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`failed to start: ${(err as Error).stack ?? String(err)}\n`);
+  // A start-up failure is reported in words (the port in use, an unreachable database folder...), not as a stack.
+  process.stderr.write(`failed to start: ${(err as Error).message ?? String(err)}\n`);
   process.exit(1);
 });
