@@ -1,5 +1,5 @@
 import { css, html, nothing } from 'lit';
-import type { AdminStatus, AdminTeamDto } from './api-types.js';
+import type { AdminStatus, AdminTeamDto } from '../server/gateway/contract.js';
 import { ageInWords, msInWords } from './format.js';
 
 /**

@@ -1,15 +1,12 @@
-import type { IdleCodeDto, ProfileDto } from './api-types.js';
+import type { IdleCodeDto, ProfileDto } from '../server/gateway/contract.js';
 
 /**
  * The mapping editor's form model, kept apart from the element so that converting to and from the API, reordering
  * rules and placing server errors at their inputs are plain functions with unit tests.
  */
 
-/**
- * Mapping keys, in the order the editor offers them: the server's own list, taken from the pure domain module
- * (it imports nothing, so the bundle gains only the array) so the two can never drift apart.
- */
-import { TEAMS_STATES } from '../server/domain/presence.js';
+/** Mapping keys, in the order the editor offers them (checked against the contract's Teams states). */
+import { TEAMS_STATES } from './teams-states.js';
 
 export { TEAMS_STATES };
 

@@ -1,5 +1,5 @@
 import { html, nothing } from 'lit';
-import type { IdleCodeDto } from './api-types.js';
+import type { IdleCodeDto } from '../server/gateway/contract.js';
 import { selectableIdleCodes, SYNC_MODE_LABEL, TEAMS_STATE_LABEL, TEAMS_STATES, type Draft, type DraftRule } from './mapping-draft.js';
 
 /**

@@ -1,6 +1,7 @@
 import { LitElement, html, nothing } from 'lit';
 import { ApiClient, errorText } from './api-client.js';
-import { isAdminStatus, type AdminStatus, type AdminTeamDto, type Lifecycle } from './api-types.js';
+import type { AdminStatus, AdminTeamDto, Lifecycle } from '../server/gateway/contract.js';
+import { isAdminStatus } from './admin-status.js';
 import { ConnectionController } from './connection-controller.js';
 import { adminStyles, LIFECYCLE_LABEL, renderHealth, renderPermissions, renderTeamSync, renderUnmatched } from './connector-admin-sections.js';
 import { messageOf } from './format.js';

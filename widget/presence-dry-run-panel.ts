@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { AgentView } from '../server/gateway/contract.js';
 import { errorText, type ApiClient } from './api-client.js';
-import type { DryRunAnswer } from './api-types.js';
+import type { DryRunAnswer } from '../server/gateway/contract.js';
 import { agentStateLabel, clockTime } from './format.js';
 import { PRESENCE_PRESETS } from './mapping-draft.js';
 import { baseStyles } from './theme-styles.js';

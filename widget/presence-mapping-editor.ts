@@ -1,7 +1,7 @@
 import { LitElement, html, nothing } from 'lit';
 import type { AgentView } from '../server/gateway/contract.js';
 import { ApiClient, ApiError, errorText } from './api-client.js';
-import type { IdleCodeDto, ProfileDto, TeamDto } from './api-types.js';
+import type { IdleCodeDto, ProfileDto, TeamDto } from '../server/gateway/contract.js';
 import { draftFromProfile, draftToBody, emptyDraft, moveRule, nextRule, placeErrors, type Draft, type DraftRule } from './mapping-draft.js';
 import { mappingEditorStyles } from './mapping-editor-styles.js';
 import { renderProfileForm, type ProfileFormHandlers } from './mapping-profile-form.js';

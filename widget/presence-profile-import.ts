@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { ApiError, errorText, type ApiClient } from './api-client.js';
-import type { ProfileDto } from './api-types.js';
+import type { ProfileDto } from '../server/gateway/contract.js';
 import { baseStyles } from './theme-styles.js';
 
 /**

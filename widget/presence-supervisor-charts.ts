@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, svg } from 'lit';
-import type { Insights } from '../server/services/insights-service.js';
+import type { Insights } from '../server/gateway/contract.js';
 import { ApiError, type ApiClient } from './api-client.js';
-import type { TeamDto } from './api-types.js';
+import type { TeamDto } from '../server/gateway/contract.js';
 import { format } from './i18n/i18n.js';
 import { LocaleController } from './i18n/locale-controller.js';
 import { commonMessages } from './messages/common-messages.js';

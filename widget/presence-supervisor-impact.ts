@@ -1,5 +1,5 @@
 import { LitElement, css, html, nothing } from 'lit';
-import type { ImpactPreview } from '../server/services/insights-service.js';
+import type { ImpactPreview } from '../server/gateway/contract.js';
 import { ApiError, type ApiClient } from './api-client.js';
 import { LocaleController } from './i18n/locale-controller.js';
 import { commonMessages } from './messages/common-messages.js';

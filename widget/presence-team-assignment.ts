@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { errorText, type ApiClient } from './api-client.js';
-import type { ProfileDto, TeamDto } from './api-types.js';
+import type { ProfileDto, TeamDto } from '../server/gateway/contract.js';
 import { baseStyles } from './theme-styles.js';
 
 /**

@@ -1,5 +1,4 @@
 import type { AgentView } from '../server/gateway/contract.js';
-import { classifyPresence } from '../server/domain/presence.js';
 
 /**
  * The supervisor console's table as data: one row per agent derived from the live `AgentView`, filtering and
@@ -56,9 +55,8 @@ export interface TableSort {
 export function teamsStateOf(view: Pick<AgentView, 'presence'>): string {
   const p = view.presence;
   if (!p) return 'unknown';
-  const states = classifyPresence({ availability: p.availability, activity: p.activity, ...(p.outOfOffice ? { outOfOffice: true } : {}) });
-  if (states[0]) return states[0];
-  return p.availability.toLowerCase().startsWith('available') ? 'Available' : 'unknown';
+  // The server classifies presence (PresenceView.teamsState); the widget never runs domain code.
+  return p.teamsState ?? 'unknown';
 }
 
 const ownerOf = (origin: string): Owner => ((OWNERS as readonly string[]).includes(origin) ? (origin as Owner) : 'unknown');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentView } from '../../server/gateway/contract.js';
-import type { AdminStatus } from '../../widget/api-types.js';
+import type { AdminStatus } from '../../server/gateway/contract.js';
 import { draftFromProfile } from '../../widget/mapping-draft.js';
 import { PresenceConnectorAdmin } from '../../widget/presence-connector-admin.js';
 import { PresenceMappingEditor } from '../../widget/presence-mapping-editor.js';

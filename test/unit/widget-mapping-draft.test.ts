@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ProfileDto } from '../../widget/api-types.js';
+import type { ProfileDto } from '../../server/gateway/contract.js';
 import {
   draftFromProfile,
   draftToBody,
