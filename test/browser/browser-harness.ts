@@ -6,6 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { runSandbox, type RunningSandbox } from '../../sandbox/sandbox-runner.js';
 import type { SandboxInfo } from '../../sandbox/sandbox.js';
+import { loadConfig } from '../../server/config.js';
 
 export const ARTIFACTS = 'test-artifacts';
 /** System Chromium locations tried first; `CHROMIUM_PATH` overrides them. */
@@ -71,12 +72,15 @@ export interface BrowserHarness {
  * bundles are built from the current sources into a private folder, so a parallel `vite build` elsewhere can
  * never empty the folder this browser is loading from.
  */
-export async function startBrowserHarness(name: string): Promise<BrowserHarness> {
+export async function startBrowserHarness(name: string, opts: { sandboxConfig?: Record<string, unknown> } = {}): Promise<BrowserHarness> {
   const dir = mkdtempSync(join(tmpdir(), `tpc-browser-${name}-`));
   const widgetDir = join(dir, 'widget');
   await build({ logLevel: 'silent', build: { outDir: widgetDir, emptyOutDir: true } });
   mkdirSync(ARTIFACTS, { recursive: true });
-  const sandbox = await runSandbox({ dbPath: join(dir, 'connector.db'), widgetDir });
+  const dbPath = join(dir, 'connector.db');
+  // Extra sandbox settings, e.g. { 'graph.presenceMode': 'subscribe' }, as TPC_* variables would give `npm start`.
+  const base = opts.sandboxConfig ? loadConfig({}, { mode: 'sandbox', host: '127.0.0.1', port: 0, dbPath, logLevel: 'silent', ...opts.sandboxConfig }) : undefined;
+  const sandbox = await runSandbox({ dbPath, widgetDir, ...(base ? { base } : {}) });
   const info = sandbox.sandbox.info();
   let browser: Browser;
   let executable = '(not found)';
