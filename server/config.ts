@@ -56,6 +56,8 @@ export const configSchema = z.strictObject({
       /** Share of that budget the connector may use. */
       budgetShare: z.coerce.number().gt(0).max(1).default(0.5),
       minPollIntervalMs: ms.default(1_000),
+      /** Subscribe mode: period of the full reconcile poll that catches what notifications missed. */
+      subscribeReconcileMs: ms.default(5 * 60_000),
       /**
        * Delegated service accounts for subscribe mode, one per 650 users. An administrator signs each in once on
        * the admin page (authorization code + PKCE, MFA allowed); TPC_GRAPH_SERVICE_ACCOUNTS takes a comma list.
@@ -132,6 +134,7 @@ const ENV_MAP: Record<string, string> = {
   TPC_GRAPH_PRESENCE_MODE: 'graph.presenceMode',
   TPC_GRAPH_BUDGET_SHARE: 'graph.budgetShare',
   TPC_GRAPH_THROTTLE_LIMIT: 'graph.throttleLimit',
+  TPC_GRAPH_SUBSCRIBE_RECONCILE_MS: 'graph.subscribeReconcileMs',
   TPC_GRAPH_SERVICE_ACCOUNTS: 'graph.serviceAccounts',
   TPC_GRAPH_SERVICE_ACCOUNT_AUTH: 'graph.serviceAccountAuth',
   TPC_GRAPH_TOKEN_CACHE_KEY: 'graph.tokenCacheKey',

@@ -112,6 +112,8 @@ export interface PresenceSourceHealth {
   subscriptions?: number;
   /** Users Graph refuses (deleted, unknown): kept out of subscriptions and reads so the rest stay synced. */
   isolatedUsers?: { teamsUserId: string; reason: string; since: number; detail: string }[];
+  /** Subscribe mode: presence changes by the path that saw them first (notification, reconcile, poll). */
+  catches?: Record<string, number>;
   graphCalls: number;
 }
 

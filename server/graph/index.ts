@@ -106,7 +106,7 @@ export function createGraphSide(config: Config['graph'], deps: GraphSideDeps): G
       serviceAccounts: config.serviceAccounts,
       publicUrl: deps.publicUrl,
       ...budget,
-      ...(deps.reconcileIntervalMs !== undefined ? { reconcileIntervalMs: deps.reconcileIntervalMs } : {}),
+      reconcileIntervalMs: deps.reconcileIntervalMs ?? config.subscribeReconcileMs,
       ...(caCertPem ? { caCertPem } : {}),
     });
     connection.serviceAccountAuth?.onSignedIn((username) => source.manager.retryAccount(username));

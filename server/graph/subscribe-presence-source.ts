@@ -69,6 +69,8 @@ export class SubscribePresenceSource implements PresenceSource {
   private lastPurge = 0;
   private subscriptionError: string | null = null;
   notificationsProcessed = 0;
+  /** Presence changes by the path that saw them first (the reconcile poll's share shows what notifications missed). */
+  readonly catches: Record<PresenceEvent['via'], number> = { notification: 0, reconcile: 0, poll: 0 };
 
   constructor(private readonly o: SubscribePresenceSourceOptions) {
     this.cert = o.certificate ?? null;
@@ -120,7 +122,10 @@ export class SubscribePresenceSource implements PresenceSource {
   async start(onPresence: (events: PresenceEvent[]) => void): Promise<void> {
     if (this.active) return;
     this.active = true;
-    this.emit = onPresence;
+    this.emit = (events) => {
+      for (const e of events) this.catches[e.via] = (this.catches[e.via] ?? 0) + 1;
+      onPresence(events);
+    };
     this.cert ??= await createEncryptionCertificate();
     this.poller.resume();
     this.manager.resume();
@@ -158,6 +163,7 @@ export class SubscribePresenceSource implements PresenceSource {
       subscriptions: this.manager.activeCount(),
       graphCalls: s.graphCalls,
       isolatedUsers: this.isolation.list(),
+      catches: { ...this.catches },
     };
   }
 

@@ -97,6 +97,7 @@ export function createServices(d: ServiceDeps) {
         subscriptions: ph.subscriptions ?? null,
         /** Users Graph refuses (deleted, unknown), kept out of subscriptions and reads; the admin page lists them. */
         isolatedUsers: ph.isolatedUsers ?? [],
+        presenceCatches: ph.catches ?? null,
         pollIntervalMs: ph.pollIntervalMs ?? null,
         pollLagMs: ph.pollLagMs ?? null,
         throttled429: ph.throttledCount,

@@ -17,6 +17,11 @@ import { roundSummary, summarize } from './stats.js';
  * Emulators and connector run as separate processes on loopback; this process drives Teams presence, watches
  * the contact center's event socket and W widget clients, and reads the connector's own metrics.
  */
+// `--subscribe`: only the short subscribe-mode freshness run under realistic delivery (subscribe-freshness.ts).
+if (process.argv.includes('--subscribe')) {
+  await (await import('./subscribe-freshness.js')).main(process.argv.slice(2));
+  process.exit(0);
+}
 const { values } = parseArgs({
   options: {
     agents: { type: 'string', default: '10000' },
