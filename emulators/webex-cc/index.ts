@@ -73,7 +73,9 @@ export async function startWebexEmulator(opts: WebexEmulatorOptions = {}): Promi
   const clock = opts.clock ?? new EmulatorClock();
   const log = opts.quiet ? (): void => {} : (msg: string): void => void process.stderr.write(`[webex-cc-emulator] ${msg}\n`);
   const stats = new EmulatorStats();
-  const faults = new FaultInjector();
+  const faults = new FaultInjector(opts.faults);
+  const badFault = new FaultInjector().update({ ...opts.faults });
+  if (badFault) throw new Error(`faults.${badFault.field}: ${badFault.message}`);
   const limiter = new RateLimiter(opts.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE, () => clock.now());
   const reg = new AgentRegistry(orgId, opts.agents ?? demoAgents(8), buildAuxCodes(orgId), opts.historyPerAgent ?? 50, clock.now());
   const staff: User[] = [ADMIN_USER, { role: 'supervisor', ...SUPERVISOR_USER, teamIds: reg.teams.map((t) => t.id) }, { role: 'supervisor', ...TEAM_LEAD_USER, teamIds: [reg.teams[0].id] }];

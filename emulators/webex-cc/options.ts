@@ -4,6 +4,7 @@
  * behaviour" with the reason it exists and who still turns it on.
  */
 import type { EmulatorClock } from '../kit/clock.js';
+import type { FaultSettings } from '../kit/faults.js';
 import type { SeedAgent } from './seed-data.js';
 
 export interface WebexInventions {
@@ -80,6 +81,11 @@ export interface WebexEmulatorOptions {
   refreshTokenLifetimeSec?: number;
   /** Most webhook subscriptions an org may hold (default 10; the real cap is not published). */
   maxSubscriptions?: number;
+  /**
+   * Faults in force from the start and restored by `DELETE /_emulator/faults`, e.g. `{duplicateEvents: 0.1,
+   * reorderEvents: 0.2, dropEvents: 0.01}` for the at-least-once, unordered delivery the webhook guide warns of.
+   */
+  faults?: Partial<FaultSettings>;
   /** Shared or test-driven clock; default a fresh one (real time, advanced by `POST /_emulator/clock`). */
   clock?: EmulatorClock;
   /** Undocumented conveniences, all off by default. */

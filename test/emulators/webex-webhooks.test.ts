@@ -151,6 +151,21 @@ describe('Webhook delivery', () => {
     expect(stats).toMatchObject({ webhooksDuplicated: 1, webhooksDropped: 1, webhooksDelayed: 1 });
   });
 
+  it('starts with delivery faults given as an option, restored by DELETE /_emulator/faults, and refuses a bad one', async () => {
+    const lossy = await startWebexEmulator({ quiet: true, inventions: { loopbackWebhooks: true }, faults: { dropEvents: 1 } });
+    try {
+      await api(lossy.url, lossy.integrationToken, 'POST', '/v1/subscriptions', valid({ destinationUrl: receiverUrl }));
+      await api(lossy.url, null, 'DELETE', '/_emulator/faults');
+      expect((await api(lossy.url, null, 'GET', '/_emulator/faults')).json.dropEvents).toBe(1);
+      await api(lossy.url, null, 'POST', `/_emulator/agents/${lossy.agents()[6].id}/state`, { state: 'Idle' });
+      await new Promise((r) => setTimeout(r, 100));
+      expect((await api(lossy.url, null, 'GET', '/_emulator/stats')).json).toMatchObject({ webhooksDropped: 1, webhooksDelivered: 0 });
+    } finally {
+      await lossy.close();
+    }
+    await expect(startWebexEmulator({ quiet: true, faults: { dropEvents: 2 } })).rejects.toThrow('faults.dropEvents');
+  });
+
   it('sends login, logout and task events to a subscription that asked for them, and nothing after it is deleted', async () => {
     const a = lax.agents()[5];
     await api(lax.url, null, 'POST', `/_emulator/agents/${a.id}/offer`, {});
