@@ -1,21 +1,36 @@
 import { LitElement, html, nothing } from 'lit';
-import { ApiClient, errorText } from './api-client.js';
 import type { AdminStatus, AdminTeamDto, Lifecycle } from '../server/gateway/contract.js';
 import { isAdminStatus } from './admin-status.js';
+import { ApiClient, ApiError } from './api-client.js';
 import { ConnectionController } from './connection-controller.js';
-import { adminStyles, LIFECYCLE_LABEL, renderHealth, renderPermissions, renderTeamSync, renderUnmatched } from './connector-admin-sections.js';
-import { messageOf } from './format.js';
+import {
+  adminStyles,
+  budgetOf,
+  isolatedOf,
+  otherFields,
+  readinessOf,
+  renderBudget,
+  renderHealth,
+  renderIsolated,
+  renderOther,
+  renderPermissions,
+  renderReadiness,
+  renderTeamSync,
+  renderUnmatched,
+  type Ctx,
+} from './connector-admin-sections.js';
+import { LocaleController } from './i18n/locale-controller.js';
 import { IntervalController } from './interval-controller.js';
+import { adminMessages } from './messages/admin-messages.js';
+import { commonMessages } from './messages/common-messages.js';
 import './service-account-panel.js';
 import { baseStyles, themeStyles } from './theme-styles.js';
 
 type AdminAction = 'activate' | 'deactivate' | 'reactivate' | 'delete';
 
 interface ActionSpec {
-  label: string;
   /** Lifecycle states in which the server accepts the action. */
   allowedIn: Lifecycle[];
-  confirm: string;
   method: 'POST' | 'DELETE';
   path: string;
   danger?: boolean;
@@ -23,30 +38,22 @@ interface ActionSpec {
 
 const ACTIONS: Record<AdminAction, ActionSpec> = {
   activate: {
-    label: 'Activate',
     allowedIn: ['unconfigured'],
-    confirm: 'Activate the connector? It checks the Microsoft Graph permissions, then moves agents to the mapped idle code while Teams says they are busy.',
     method: 'POST',
     path: '/api/admin/activate',
   },
   deactivate: {
-    label: 'Deactivate',
     allowedIn: ['active'],
-    confirm: 'Deactivate the connector? Presence sync stops; agents the connector set idle are returned to Available where their profile says so.',
     method: 'POST',
     path: '/api/admin/deactivate',
   },
   reactivate: {
-    label: 'Reactivate',
     allowedIn: ['inactive'],
-    confirm: 'Reactivate the connector? Presence sync resumes for every team with sync enabled.',
     method: 'POST',
     path: '/api/admin/reactivate',
   },
   delete: {
-    label: 'Delete connector',
     allowedIn: ['inactive'],
-    confirm: 'Delete the connector? Its mappings, credentials and subscriptions are removed. This cannot be undone.',
     method: 'DELETE',
     path: '/api/admin/connector',
     danger: true,
@@ -56,15 +63,19 @@ const ACTIONS: Record<AdminAction, ActionSpec> = {
 const DELETE_WORD = 'DELETE';
 
 /**
- * `<presence-connector-admin server-url token theme>`: connector lifecycle, health, permissions, unmatched agents and
- * team sync. Refreshes every 5 seconds and after each action, and takes `connector:status` pushes when its socket is
- * connected. Every lifecycle action waits for confirmation in a dialog; deleting requires typing DELETE.
+ * `<presence-connector-admin server-url token theme locale>`: connector lifecycle, health, the services it depends
+ * on, the contact-center request budget, permissions, unmatched agents, Teams users left out of subscriptions, the
+ * service accounts, team sync and any further status field, in the reader's language. Refreshes every 5 seconds
+ * and after each action, and takes `connector:status` pushes when its socket is connected. Every lifecycle action
+ * waits for confirmation in a dialog; deleting requires typing DELETE.
  */
 export class PresenceConnectorAdmin extends LitElement {
   static override properties = {
     serverUrl: { attribute: 'server-url' },
     token: {},
     theme: { reflect: true },
+    locale: {},
+    timeZone: { attribute: 'time-zone' },
     status: { state: true },
     teams: { state: true },
     loadError: { state: true },
@@ -81,17 +92,21 @@ export class PresenceConnectorAdmin extends LitElement {
   serverUrl = '';
   token = '';
   theme = 'auto';
+  locale = '';
+  timeZone = '';
   status: AdminStatus | null = null;
   teams: AdminTeamDto[] = [];
-  loadError: string | null = null;
-  actionError: string | null = null;
-  actionResult: string | null = null;
+  /** Failures as error codes with the server's words as a fallback; rendered in the reader's language. */
+  loadError: Failure | null = null;
+  actionError: (Failure & { team?: string }) | null = null;
+  actionResult: { action: AdminAction } | null = null;
   confirming: AdminAction | null = null;
   typed = '';
   busy = false;
   busyTeam: string | null = null;
 
   private api = new ApiClient('', '');
+  private readonly i18n = new LocaleController(this);
   private readonly refresher = new IntervalController(this, 5000, () => this.load());
   private readonly connection = new ConnectionController(this, {
     serverUrl: () => this.serverUrl,
@@ -129,7 +144,7 @@ export class PresenceConnectorAdmin extends LitElement {
       this.teams = Array.isArray(teams) ? teams : [];
       this.loadError = null;
     } catch (err) {
-      this.loadError = errorText(err);
+      this.loadError = failure(err);
     }
   }
 
@@ -155,15 +170,11 @@ export class PresenceConnectorAdmin extends LitElement {
     try {
       const body = await this.api.request<unknown>(spec.method, spec.path, spec.method === 'POST' ? {} : undefined);
       this.actionError = null;
-      this.actionResult =
-        messageOf(body) ??
-        (action === 'delete'
-          ? 'Connector deleted. The Azure app registration must be removed by the Azure administrator.'
-          : `${spec.label}: done.`);
+      this.actionResult = { action };
       if (isAdminStatus(body)) this.status = body;
     } catch (err) {
       this.actionResult = null;
-      this.actionError = errorText(err);
+      this.actionError = failure(err);
     } finally {
       this.busy = false;
     }
@@ -176,68 +187,101 @@ export class PresenceConnectorAdmin extends LitElement {
       await this.api.put(`/api/admin/teams/${encodeURIComponent(team.id)}/sync`, { enabled });
       this.actionError = null;
     } catch (err) {
-      this.actionError = `${team.name}: ${errorText(err)}`;
+      this.actionError = { ...failure(err), team: team.name };
     } finally {
       this.busyTeam = null;
     }
     await this.refresher.run();
   };
 
+  private failureText(f: Failure): string {
+    const table = commonMessages.tables[this.i18n.locale] as Record<string, string>;
+    return table[`error.${f.code}`] ?? (f.message || table['error.other']);
+  }
+
   override render() {
+    const t = this.i18n.t(adminMessages);
+    const c: Ctx = { t, fmt: this.i18n.fmt, now: this.refresher.now };
     const s = this.status;
     const lifecycle = s?.lifecycle ?? 'unconfigured';
-    return html`
+    const readiness = s ? readinessOf(s) : null;
+    const budget = s ? budgetOf(s) : null;
+    const isolated = s ? isolatedOf(s) : null;
+    const other = s ? otherFields(s, [budget?.path ?? '', isolated?.path ?? '']) : [];
+    const live = this.connection.status;
+    return html`<div lang=${this.i18n.locale}>
       <div class="head">
-        <h2>Teams presence connector</h2>
-        ${s ? html`<span class="badge" data-testid="lifecycle" data-lifecycle=${lifecycle} role="status">${LIFECYCLE_LABEL[lifecycle] ?? lifecycle}</span>` : nothing}
-        <span class="dot ${this.connection.connected ? 'tone-available' : 'tone-offline'}" data-testid="connection" data-status=${this.connection.status} title=${`Live updates: ${this.connection.status}`}></span>
+        <h2>${t('title')}</h2>
+        ${s ? html`<span class="badge" data-testid="lifecycle" data-lifecycle=${lifecycle} role="status">${t(`lifecycle.${lifecycle}`)}</span>` : nothing}
+        <span class="dot ${this.connection.connected ? 'tone-available' : 'tone-offline'}" data-testid="connection" data-status=${live} role="img" aria-label=${t(`live.${live}`)} title=${t(`live.${live}`)}></span>
       </div>
-      ${this.loadError ? html`<p class="error" role="alert" data-testid="load-error">${this.loadError}</p>` : nothing}
-      <div class="actions" role="group" aria-label="Lifecycle">
+      ${this.loadError ? html`<p class="error" role="alert" data-testid="load-error">${this.failureText(this.loadError)}</p>` : nothing}
+      <div class="actions" role="group" aria-label=${t('lifecycleGroup')}>
         ${(Object.keys(ACTIONS) as AdminAction[]).map((a) => {
           const spec = ACTIONS[a];
           const enabled = s !== null && spec.allowedIn.includes(lifecycle) && !this.busy;
-          return html`<button class=${spec.danger ? 'danger' : 'primary'} data-testid=${`action-${a}`} ?disabled=${!enabled} @click=${() => this.ask(a)}>${spec.label}</button>`;
+          return html`<button class=${spec.danger ? 'danger' : 'primary'} data-testid=${`action-${a}`} ?disabled=${!enabled} @click=${() => this.ask(a)}>${t(`action.${a}`)}</button>`;
         })}
       </div>
-      ${lifecycle === 'active' ? html`<p class="muted">Deactivate the connector before deleting it.</p>` : nothing}
+      ${lifecycle === 'active' ? html`<p class="muted">${t('deactivateFirst')}</p>` : nothing}
       <div role="status" aria-live="polite">
-        ${this.actionResult ? html`<p class="notice" data-testid="action-result">${this.actionResult}</p>` : nothing}
+        ${this.actionResult
+          ? html`<p class="notice" data-testid="action-result">${this.actionResult.action === 'delete' ? t('deleted') : t('done', { action: t(`action.${this.actionResult.action}`) })}</p>`
+          : nothing}
       </div>
-      ${this.actionError ? html`<p class="error" role="alert" data-testid="action-error">${this.actionError}</p>` : nothing}
-      ${s?.health?.presenceStale ? html`<p class="notice" data-testid="stale-notice">Teams presence cannot be read; agents held idle by the connector are released when the limit passes.</p>` : nothing}
+      ${this.actionError
+        ? html`<p class="error" role="alert" data-testid="action-error">${this.actionError.team ? `${this.actionError.team}: ` : ''}${this.failureText(this.actionError)}</p>`
+        : nothing}
+      ${readiness?.degraded && readiness.summary ? html`<p class="notice" role="status" data-testid="degraded-notice">${t('degradedNotice', { error: readiness.summary })}</p>` : nothing}
+      ${s?.health?.presenceStale ? html`<p class="notice" data-testid="stale-notice">${t('staleNotice')}</p>` : nothing}
       ${s
-        ? html`<section aria-labelledby="health-h"><h3 id="health-h">Health</h3>${renderHealth(s, this.refresher.now)}</section>
-            <section aria-labelledby="perm-h"><h3 id="perm-h">Microsoft Graph permissions</h3>${renderPermissions(s)}</section>
-            <presence-service-account-panel .serverUrl=${this.serverUrl} .token=${this.token}></presence-service-account-panel>
-            <section aria-labelledby="unmatched-h"><h3 id="unmatched-h">Unmatched agents</h3>${renderUnmatched(s)}</section>`
-        : html`<p class="muted">${this.token ? 'Loading connector status…' : 'No administrator token: set the token attribute.'}</p>`}
+        ? html`<section aria-labelledby="health-h"><h3 id="health-h">${t('section.health')}</h3>${renderHealth(s, c)}</section>
+            ${readiness ? html`<section aria-labelledby="ready-h"><h3 id="ready-h">${t('section.readiness')}</h3>${renderReadiness(readiness, c)}</section>` : nothing}
+            ${budget ? html`<section aria-labelledby="budget-h"><h3 id="budget-h">${t('section.scheduler')}</h3>${renderBudget(budget.value, c)}</section>` : nothing}
+            <section aria-labelledby="perm-h"><h3 id="perm-h">${t('section.permissions')}</h3>${renderPermissions(s, c)}</section>
+            <section aria-labelledby="unmatched-h"><h3 id="unmatched-h">${t('section.unmatched')}</h3>${renderUnmatched(s, c)}</section>
+            ${isolated ? html`<section aria-labelledby="isolated-h"><h3 id="isolated-h">${t('section.isolated')}</h3>${renderIsolated(isolated.value, c)}</section>` : nothing}`
+        : html`<p class="muted">${this.token ? t('loading') : t('noToken')}</p>`}
+      <presence-service-account-panel .serverUrl=${this.serverUrl} .token=${this.token} .locale=${this.i18n.locale}></presence-service-account-panel>
       <section aria-labelledby="teams-h">
-        <h3 id="teams-h">Presence sync per team</h3>
-        ${renderTeamSync(this.teams, this.busyTeam, (t, on) => void this.toggleTeam(t, on))}
+        <h3 id="teams-h">${t('section.teams')}</h3>
+        ${renderTeamSync(this.teams, this.busyTeam, (team, on) => void this.toggleTeam(team, on), c)}
       </section>
+      ${other.length > 0 ? html`<section aria-labelledby="other-h"><h3 id="other-h">${t('section.other')}</h3>${renderOther(other, c)}</section>` : nothing}
       ${this.renderDialog()}
-    `;
+    </div>`;
   }
 
   private renderDialog() {
+    const t = this.i18n.t(adminMessages);
     const action = this.confirming;
     const spec = action ? ACTIONS[action] : null;
     return html`<dialog data-testid="confirm-dialog" aria-labelledby="confirm-text" @close=${() => (this.confirming = null)}>
-      ${spec
+      ${spec && action
         ? html`<form @submit=${this.confirmAction}>
-            <p id="confirm-text">${spec.confirm}</p>
+            <p id="confirm-text">${t(`confirm.${action}`)}</p>
             ${action === 'delete'
-              ? html`<label>Type ${DELETE_WORD} to confirm <input data-testid="confirm-input" autocomplete="off" .value=${this.typed} @input=${(e: Event) => (this.typed = (e.target as HTMLInputElement).value)} /></label>`
+              ? html`<label>${t('typeToConfirm', { word: DELETE_WORD })} <input data-testid="confirm-input" autocomplete="off" .value=${this.typed} @input=${(e: Event) => (this.typed = (e.target as HTMLInputElement).value)} /></label>`
               : nothing}
             <div class="row">
-              <button type="button" data-testid="confirm-cancel" @click=${this.closeDialog}>Cancel</button>
-              <button type="submit" class=${spec.danger ? 'danger' : 'primary'} data-testid="confirm-ok" ?disabled=${action === 'delete' && this.typed !== DELETE_WORD}>${spec.label}</button>
+              <button type="button" data-testid="confirm-cancel" @click=${this.closeDialog}>${t('cancel')}</button>
+              <button type="submit" class=${spec.danger ? 'danger' : 'primary'} data-testid="confirm-ok" ?disabled=${action === 'delete' && this.typed !== DELETE_WORD}>${t(`action.${action}`)}</button>
             </div>
           </form>`
         : nothing}
     </dialog>`;
   }
+}
+
+interface Failure {
+  code: string;
+  message: string;
+}
+
+/** An error as a code for the reader's language, keeping the server's words as a fallback. */
+function failure(err: unknown): Failure {
+  if (err instanceof ApiError) return { code: err.code, message: err.message };
+  return { code: 'network', message: err instanceof Error ? err.message : String(err) };
 }
 
 if (!customElements.get('presence-connector-admin')) {

@@ -124,7 +124,7 @@ describe('<presence-connector-admin> rendering', () => {
     const html = render(el);
     const words = text(html);
     expect(words).toContain('Access token acquired 2 minutes ago');
-    expect(words).toContain('Last successful contact-center call never');
+    expect(words).toContain('Last successful contact-center call Never');
     expect(words).toContain('Presence subscription expires in 40 minutes');
     expect(words).toContain('Poll interval 1.5 seconds');
     expect(words).toContain('Throttled (HTTP 429) responses 3');
@@ -132,5 +132,36 @@ describe('<presence-connector-admin> rendering', () => {
     expect(words).toContain('✗ User.Read.All admin consent missing');
     expect(html).toContain('href=https://login.microsoftonline.com/tenant/adminconsent?client_id=app');
     expect(words).toContain('Bob bob@example.test');
+  });
+
+  it('renders what newer servers add: a failing dependency in its own words, the request budget, isolated Teams users, any other field', () => {
+    const el = new PresenceConnectorAdmin();
+    el.status = {
+      ...status(),
+      readiness: {
+        ready: true,
+        degraded: true,
+        summary: 'Microsoft Graph: connect ECONNREFUSED',
+        checks: {
+          store: { ok: true, error: null, checkedAt: Date.now() - 2000, latencyMs: 1.4 },
+          graph: { ok: false, error: 'connect ECONNREFUSED', checkedAt: Date.now() - 2000, latencyMs: null },
+        },
+      },
+      health: {
+        ...status().health,
+        budget: { perMinute: 300, usedLastMinute: 120, budgetUse: 0.4, queued: { p1: 2, p2: 1, p3: 0, p4: 7 }, oldestWaitMs: 2500, capacityAgents: 1250, superseded: 4, throttled: 0, pausedUntil: null },
+        isolatedUsers: [{ teamsUserId: 'u-9', reason: 'deleted', since: Date.now() - 60_000, detail: 'Graph answered 404' }],
+        presenceCatches: { notification: 40, reconcile: 2 },
+      },
+    } as never;
+    const words = text(render(el));
+    expect(words).toContain('The connector runs, but a service it depends on is failing: Microsoft Graph: connect ECONNREFUSED');
+    expect(words).toContain('Microsoft Graph Failing: connect ECONNREFUSED');
+    expect(words).toContain('Budget use 120 of 300 requests in the last minute (40%)');
+    expect(words).toContain('Idle an agent busy in Teams: 2; return to Available: 1; change idle code: 0; reads: 7');
+    expect(words).toContain('Longest wait 2.5 seconds');
+    expect(words).toContain('the budget serves 1,250 agents');
+    expect(words).toContain('u-9 deleted — Graph answered 404 1 minute ago');
+    expect(words).toContain('Presence catches Notification 40 Reconcile 2');
   });
 });
