@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { createApp, opsOptions, type App } from './app.js';
+import { createApp, opsOptions, type App } from './http/app.js';
 import { startAuditPruning } from './audit-pruner.js';
 import type { Config } from './config.js';
 import type { ServiceAccountSignIn } from './graph/service-account-port.js';

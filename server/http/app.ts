@@ -1,20 +1,20 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import express, { type RequestHandler, type Router } from 'express';
-import { SocketGateway } from './gateway/socket-gateway.js';
-import { registerReadiness } from './http/admin-status.js';
-import { API_MODULES } from './http/api-modules.js';
-import { authenticate, type Authenticator } from './http/auth.js';
-import { errorHandler, methodNotAllowed, notFoundHandler, requireJsonBody } from './http/error-handler.js';
-import { openApiDocument } from './http/openapi.js';
-import { mountOps, type OpsState } from './http/ops-routes.js';
-import { createPrometheus } from './http/prometheus.js';
-import { ReadinessProbe, sqliteWritable } from './http/readiness.js';
-import { requestLogger } from './http/request-log.js';
-import type { Config } from './config.js';
-import type { Logger } from './logger.js';
-import type { HttpHandler } from './ports.js';
-import type { Services } from './services/index.js';
-import type { Db } from './store/db.js';
+import { SocketGateway } from '../gateway/socket-gateway.js';
+import { registerReadiness } from './admin-status.js';
+import { API_MODULES } from './api-modules.js';
+import { authenticate, type Authenticator } from './auth.js';
+import { errorHandler, methodNotAllowed, notFoundHandler, requireJsonBody } from './error-handler.js';
+import { openApiDocument } from './openapi.js';
+import { mountOps, type OpsState } from './ops-routes.js';
+import { createPrometheus } from './prometheus.js';
+import { ReadinessProbe, sqliteWritable } from './readiness.js';
+import { requestLogger } from './request-log.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { HttpHandler } from '../ports.js';
+import type { Services } from '../services/index.js';
+import type { Db } from '../store/db.js';
 
 /** The authenticated API routers by mount path (from API_MODULES); the OpenAPI test walks this table. */
 export const API_ROUTERS: readonly [string, (s: Services) => Router][] = API_MODULES.map((m) => [m.routes.mount, m.create]);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_ROUTERS } from '../../server/app.js';
+import { API_ROUTERS } from '../../server/http/app.js';
 import { documentedRoutes, openApiDocument } from '../../server/http/openapi.js';
 import { codeId, startHarness, type Harness } from '../fakes/core-harness.js';
 
