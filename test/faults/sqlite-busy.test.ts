@@ -17,9 +17,14 @@ afterAll(async () => {
   await rig?.close();
 });
 
-/** Opens the database in a worker, takes the write lock (BEGIN IMMEDIATE), holds it `ms`, commits. */
-function holdWriteLock(dbPath: string, ms: number): { locked: Promise<void>; done: Promise<void> } {
+/**
+ * Opens the database in a worker, takes the write lock (BEGIN IMMEDIATE), holds it `ms`, commits. `committed()`
+ * reads a flag the worker sets right after its COMMIT, so the test can tell whether a write happened before or
+ * after the lock was released without looking at a clock.
+ */
+function holdWriteLock(dbPath: string, ms: number): { locked: Promise<void>; done: Promise<void>; committed: () => boolean } {
   const modulePath = createRequire(import.meta.url).resolve('better-sqlite3');
+  const flag = new Int32Array(new SharedArrayBuffer(4));
   const worker = new Worker(
     `const { parentPort, workerData } = require('node:worker_threads');
      const Database = require(workerData.modulePath);
@@ -29,8 +34,9 @@ function holdWriteLock(dbPath: string, ms: number): { locked: Promise<void>; don
      parentPort.postMessage('locked');
      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, workerData.ms);
      db.exec('COMMIT');
+     Atomics.store(workerData.flag, 0, 1);
      db.close();`,
-    { eval: true, workerData: { dbPath, ms, modulePath } },
+    { eval: true, workerData: { dbPath, ms, modulePath, flag } },
   );
   const locked = new Promise<void>((resolve, reject) => {
     worker.once('message', () => resolve());
@@ -40,19 +46,24 @@ function holdWriteLock(dbPath: string, ms: number): { locked: Promise<void>; don
     worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`lock holder exited with ${code}`))));
     worker.once('error', reject);
   });
-  return { locked, done };
+  return { locked, done, committed: () => Atomics.load(flag, 0) === 1 };
 }
 
 describe('fault: SQLite busy', () => {
   it('waits out a second connection holding the write lock and applies every change', async () => {
     const before = rig.audit().length;
-    const lock = holdWriteLock(rig.dbPath, 800);
+    const lock = holdWriteLock(rig.dbPath, 2_000);
     await lock.locked;
-    const held = Date.now();
     await rig.callStart(0);
     await rig.callStart(1);
+    // Precondition: the lock is still held, so the write below really meets it.
+    expect(lock.committed()).toBe(false);
+    // A write on the connector's own connection waits for the lock holder (busy timeout) instead of failing with
+    // SQLITE_BUSY: it returns only after the other connection committed, and what it wrote is there.
+    const written = rig.connector.stores.keys.create('written while locked', 'supervisor', null, Date.now());
+    expect(lock.committed()).toBe(true);
+    expect(rig.connector.stores.keys.verify(written.key)?.name).toBe('written while locked');
     await lock.done;
-    expect(Date.now() - held).toBeGreaterThanOrEqual(700);
     await rig.converged(new Set([0, 1]));
     await rig.callEnd(0);
     await rig.callEnd(1);
