@@ -42,8 +42,8 @@ const LABEL: Record<UpstreamName, string> = { store: 'database', graph: 'Microso
 
 /**
  * Readiness of the connector's three dependencies: the store is writable (a write lock is taken and released, no
- * data written), Microsoft Graph answers a directory lookup, and the contact center answers its idle-code
- * list with its event stream up. Each probe must finish within the health budget.
+ * data written), Microsoft Graph answers a directory lookup, and the contact center answers its team list
+ * with its event stream up. Each probe must finish within the health budget.
  */
 export class ReadinessProbe {
   private checks: Record<UpstreamName, UpstreamCheck> = {
@@ -78,7 +78,8 @@ export class ReadinessProbe {
         await this.d.graphProbe();
       }),
       this.run('contactCenter', async () => {
-        await this.d.cc.listIdleCodes();
+        // Teams: one small, uncached read (idle codes are cached by the adapter and would hide an outage).
+        await this.d.cc.listTeams();
         if (!this.d.cc.health().streamUp) throw new Error('its event stream is down');
       }),
     ]).then(() => {
