@@ -68,7 +68,18 @@ export function registerConfigRoutes(cc: CcRouter, reg: AgentRegistry): void {
     const p = paging(ctx);
     if (!p) return;
     const search = ctx.query.get('search')?.toLowerCase();
-    const items = search ? reg.auxCodes.filter((c) => c.name.toLowerCase().includes(search)) : reg.auxCodes;
+    const codes = reg.auxCodes as readonly unknown[] as readonly Record<string, unknown>[];
+    let items = search ? codes.filter((c) => String(c.name).toLowerCase().includes(search)) : codes;
+    // The SDK sends `filter=id=in=(a,b)` and `attributes=id,name,…` (RSQL); only that filter form is understood.
+    const filter = ctx.query.get('filter');
+    if (filter) {
+      const m = /^id=in=\(([^)]*)\)$/.exec(filter);
+      if (!m) return sendError(ctx, 400, 'filter supports only id=in=(id1,id2,…)', 'filter');
+      const ids = new Set(m[1].split(',').map((x) => x.trim()));
+      items = items.filter((c) => ids.has(c.id as string));
+    }
+    const attrs = ctx.query.get('attributes')?.split(',').filter(Boolean);
+    if (attrs?.length) items = items.map((c) => Object.fromEntries(attrs.filter((k) => k in c).map((k) => [k, c[k]])));
     sendJson(ctx, 200, envelope(orgId, `/organization/${orgId}/v2/auxiliary-code`, items, p.page, p.pageSize));
   });
 

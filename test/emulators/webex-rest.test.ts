@@ -90,6 +90,15 @@ describe('Webex CC emulator: configuration API', () => {
     expect((await api(emu.url, emu.integrationToken, 'GET', `${org}/v2/auxiliary-code?pageSize=1001`)).json.error.field).toBe('pageSize');
   });
 
+  it('applies the SDK’s id filter and attribute list to v2 aux codes', async () => {
+    const all = (await api(emu.url, emu.integrationToken, 'GET', `${org}/v2/auxiliary-code?pageSize=100`)).json.data;
+    const [x, y] = [all[1].id, all[4].id];
+    const res = await api(emu.url, emu.integrationToken, 'GET', `${org}/v2/auxiliary-code?page=0&pageSize=100&filter=id=in=(${x},${y})&attributes=id,name,isSystemCode`);
+    expect(res.json.data).toEqual([{ id: x, name: all[1].name, isSystemCode: false }, { id: y, name: all[4].name, isSystemCode: false }]);
+    expect(res.json.meta.totalRecords).toBe(2);
+    expect((await api(emu.url, emu.integrationToken, 'GET', `${org}/v2/auxiliary-code?filter=name==x`)).json.error.field).toBe('filter');
+  });
+
   it('gives each user a contact-center id different from its ciUserId, which is the agent id of the agent APIs', async () => {
     const teams = await api(emu.url, emu.supervisorToken, 'GET', `${org}/v2/team`);
     expect(teams.json.data.map((t: any) => t.name)).toEqual(['Billing', 'Tech Support']);
