@@ -21,6 +21,7 @@ export interface GraphInfo {
 
 export interface WebexInfo {
   url: string;
+  identityUrl: string;
   orgId: string;
   integrationToken: string;
   supervisorToken: string;
@@ -35,6 +36,8 @@ export interface StackOptions {
   log?: (line: string) => void;
   /** Subscribe mode: delegated service accounts (one per 650 agents) are created in the Graph emulator. */
   subscribe?: boolean;
+  /** The Webex emulator's limit per client id and the connector's budget (default 300, Webex's documented figure). */
+  webexPerMinute?: number;
 }
 
 export interface Stack {
@@ -80,7 +83,9 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     }
     log(`graph emulator ${g.info.url} with ${teamsIdByEmail.size} users`);
 
-    const w = await spawnJsonLine<WebexInfo>('emulators/webex-cc/main.ts', ['--port', '0', '--agents', String(o.agents), '--rate-limit', '0', '--invent', 'orgWideSocket,adminActsOnAnyAgent,peopleOnCcHost,changedByActors,echoTrackingId,legacyContactFrames,activitiesOverlap,codeSwitchMovesStateTime']);
+    // Documented defaults; the one flag is delivery to a loopback destination (Webex delivers only to https on 443).
+    const perMinute = o.webexPerMinute ?? 300;
+    const w = await spawnJsonLine<WebexInfo>('emulators/webex-cc/main.ts', ['--port', '0', '--agents', String(o.agents), '--rate-limit', String(perMinute), '--invent', 'loopbackWebhooks']);
     children.push(w.child);
     log(`webex cc emulator ${w.info.url} with ${o.agents} agents`);
 
@@ -115,7 +120,14 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       TPC_GRAPH_CA_CERT_PATH: g.info.caCertPath,
       TPC_WEBEX_BASE_URL: w.info.url,
       TPC_WEBEX_ORG_ID: w.info.orgId,
-      TPC_WEBEX_ACCESS_TOKEN: w.info.integrationToken,
+      // A supervisor acts on agents; the administrator registers the webhook (supervisors may not).
+      TPC_WEBEX_ACCESS_TOKEN: w.info.supervisorToken,
+      TPC_WEBEX_ADMIN_ACCESS_TOKEN: w.info.integrationToken,
+      TPC_WEBEX_IDENTITY_BASE_URL: w.info.identityUrl,
+      TPC_WEBEX_EVENTS: 'webhook',
+      TPC_WEBEX_WEBHOOK_SECRET: `bench-webhook-${randomBytes(16).toString('hex')}`,
+      TPC_WEBEX_BUDGET_PER_MINUTE: String(perMinute || 100_000),
+      TPC_PUBLIC_URL: `http://127.0.0.1:${port}`,
       ...modeEnv,
       ...o.env,
     };
