@@ -60,6 +60,8 @@ export async function startSandbox(base: Config, logger: Logger): Promise<Sandbo
       ...serviceAccounts.overrides,
       'graph.minPollIntervalMs': 1000,
       'webex.baseUrl': webex.url,
+      // People API and OAuth live on their own origin, as webexapis.com does.
+      'webex.identityBaseUrl': webex.identityUrl,
       'webex.orgId': webex.orgId,
       'webex.accessToken': webex.integrationToken,
       'webex.events': 'websocket',
