@@ -61,7 +61,7 @@ export class SocketGateway implements Publisher {
     const s = this.services;
     if (!s) return;
     this.io.to(ADMINS).emit('connector:status', s.status());
-    this.agentsChanged(s.registry.agents.keys());
+    this.agentsChanged(s.views.agentIds());
   }
 
   close(): Promise<void> {

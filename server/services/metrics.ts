@@ -1,4 +1,5 @@
-import { systemClock, type Clock } from '../ports.js';
+// preciseNow and observationTime live in ports.ts (presence sources use them too); re-exported for existing callers.
+export { observationTime, preciseNow } from '../ports.js';
 
 /** Bucket bounds grow by 2 %: a percentile read from the buckets is within 2 % of the exact sample. */
 const GROWTH = 1.02;
@@ -82,12 +83,3 @@ export class LatencyRecorder {
     return out;
   }
 }
-
-/** Wall-clock milliseconds with sub-millisecond precision, comparable across processes on one machine. */
-export const preciseNow = (): number => performance.timeOrigin + performance.now();
-
-/**
- * When a presence source observed something: sub-millisecond wall time on the real clock (so latency
- * percentiles below 1 ms mean something), the injected clock's time otherwise (tests stay deterministic).
- */
-export const observationTime = (clock: Clock): number => (clock === systemClock ? preciseNow() : clock.now());

@@ -69,6 +69,11 @@ export class ViewService {
     return a ? this.agentView(a) : null;
   }
 
+  /** Every agent the connector knows, for pushing fresh views after a connector-wide change. */
+  agentIds(): string[] {
+    return [...this.registry.agents.keys()];
+  }
+
   all(): AgentView[] {
     return [...this.registry.agents.values()].map((a) => this.agentView(a));
   }
