@@ -90,6 +90,7 @@ export async function startRig(o: RigOptions = {}): Promise<Rig> {
       'graph.minPollIntervalMs': 150,
       'graph.matchRefreshMs': 0,
       'webex.baseUrl': webex.url,
+      'webex.identityBaseUrl': webex.identityUrl,
       'webex.orgId': webex.orgId,
       'webex.accessToken': webex.integrationToken,
       ...subscribe,
@@ -100,6 +101,7 @@ export async function startRig(o: RigOptions = {}): Promise<Rig> {
     const side = createGraphSide(config.graph, { db, clock: systemClock, logger: silentLogger, caCertPem: graph.caCertPem, ...(config.publicUrl ? { publicUrl: config.publicUrl } : {}), reconcileIntervalMs: 2_000 });
     const cc = createWebexAdapter({
       baseUrl: webex.url,
+      identityBaseUrl: webex.identityUrl,
       orgId: webex.orgId,
       accessToken: webex.integrationToken,
       events: 'websocket',

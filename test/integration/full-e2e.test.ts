@@ -77,6 +77,7 @@ beforeAll(async () => {
       'graph.graphBaseUrl': graph.url,
       'graph.minPollIntervalMs': 200,
       'webex.baseUrl': wx.url,
+      'webex.identityBaseUrl': wx.identityUrl,
       'webex.orgId': wx.orgId,
       'webex.accessToken': wx.integrationToken,
     },

@@ -34,7 +34,7 @@ const agent = (n: number) => emu.agents()[n]!.id;
 beforeAll(async () => {
   // Undocumented emulator conveniences the connector still relies on (emulators/webex-cc/README.md, "not documented behaviour").
   emu = await startWebexEmulator({ quiet: true, stateChangeDelayMs: 5, inventions: { orgWideSocket: true, adminActsOnAnyAgent: true, peopleOnCcHost: true, changedByActors: true, echoTrackingId: true, legacyContactFrames: true, activitiesOverlap: true, codeSwitchMovesStateTime: true }, rateLimitPerMinute: 0 });
-  adapter = createWebexAdapter({ baseUrl: emu.url, orgId: emu.orgId, accessToken: emu.integrationToken, events: 'websocket', http: { baseDelayMs: 10, maxDelayMs: 50 } });
+  adapter = createWebexAdapter({ baseUrl: emu.url, identityBaseUrl: emu.identityUrl, orgId: emu.orgId, accessToken: emu.integrationToken, events: 'websocket', http: { baseDelayMs: 10, maxDelayMs: 50 } });
   await adapter.start((batch) => events.push(...batch));
 });
 afterAll(async () => {

@@ -83,7 +83,7 @@ beforeAll(async () => {
     clock: systemClock,
     presetsDir: 'mappings',
     parts: () => ({
-      cc: createWebexAdapter({ baseUrl: wx.url, orgId: wx.orgId, accessToken: wx.integrationToken, events: 'websocket', http: { baseDelayMs: 20, maxDelayMs: 200 }, stream: { reconnectBaseMs: 50, reconnectMaxMs: 300 } }),
+      cc: createWebexAdapter({ baseUrl: wx.url, identityBaseUrl: wx.identityUrl, orgId: wx.orgId, accessToken: wx.integrationToken, events: 'websocket', http: { baseDelayMs: 20, maxDelayMs: 200 }, stream: { reconnectBaseMs: 50, reconnectMaxMs: 300 } }),
       presence,
       directory: new FakeDirectory(users),
       graphAdmin: new FakeGraphAdmin(),

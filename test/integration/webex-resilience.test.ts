@@ -34,6 +34,7 @@ beforeAll(async () => {
   emu = await startWebexEmulator({ quiet: true, stateChangeDelayMs: 5, keepaliveTimeoutMs: 600, inventions: { orgWideSocket: true, adminActsOnAnyAgent: true, peopleOnCcHost: true, changedByActors: true, echoTrackingId: true, legacyContactFrames: true, activitiesOverlap: true, codeSwitchMovesStateTime: true }, rateLimitPerMinute: 0 });
   adapter = createWebexAdapter({
     baseUrl: emu.url,
+    identityBaseUrl: emu.identityUrl,
     orgId: emu.orgId,
     accessToken: emu.integrationToken,
     events: 'websocket',

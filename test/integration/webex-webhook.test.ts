@@ -44,6 +44,7 @@ beforeAll(async () => {
   hookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}${WEBEX_WEBHOOK_PATH}`;
   adapter = createWebexAdapter({
     baseUrl: emu.url,
+    identityBaseUrl: emu.identityUrl,
     orgId: emu.orgId,
     accessToken: emu.integrationToken,
     events: 'webhook',
