@@ -70,7 +70,7 @@ export async function supervisorRefreshToken(wx: WebexEmulator): Promise<string>
 export async function startWebexRig(o: WebexRigOptions = {}): Promise<WebexRig> {
   const n = o.agents ?? 4;
   const perMinute = o.perMinute ?? 300;
-  const graph = await startGraphEmulator({ quiet: true, users: demoUsers(Math.max(12, n)) });
+  const graph = await startGraphEmulator({ quiet: true, users: demoUsers(12) });
   const webex = await startWebexEmulator({
     quiet: true,
     agents: demoAgents(Math.max(8, n)),
@@ -80,6 +80,16 @@ export async function startWebexRig(o: WebexRigOptions = {}): Promise<WebexRig> 
     ...(o.accessTokenLifetimeSec ? { accessTokenLifetimeSec: o.accessTokenLifetimeSec } : {}),
     inventions: { loopbackWebhooks: true },
   });
+  const graphCtl = graphControl(graph.url, graph.caCertPem);
+  // The demo directory holds agents 1–8; agents 9…n get Teams users with the same mail.
+  if (n > 8) {
+    const users = [];
+    for (let i = 9; i <= n; i++) users.push({ displayName: `Agent ${i}`, userPrincipalName: `agent${i}@contoso.example`, mail: `agent${i}@contoso.example`, department: 'Contact Center', jobTitle: 'Agent' });
+    const res = await graphCtl('POST', '/_emulator/users', { users });
+    if (res.status !== 201) throw new Error(`seeding Graph users failed: ${res.status}`);
+  }
+  const page = await graphCtl('GET', '/_emulator/users?offset=0&limit=5000');
+  const teamsIdByEmail = new Map((page.body.value as { id: string; mail?: string }[]).filter((u) => u.mail).map((u) => [u.mail!.toLowerCase(), u.id]));
   const dir = mkdtempSync(join(tmpdir(), 'tpc-webex-rig-'));
   let dbPath = o.dbPath ?? join(dir, 'connector.db');
   const port = await freePort();
@@ -117,7 +127,6 @@ export async function startWebexRig(o: WebexRigOptions = {}): Promise<WebexRig> 
       },
     );
   let config = configFor(dbPath);
-  const graphCtl = graphControl(graph.url, graph.caCertPem);
 
   const boot = async (): Promise<Connector> => {
     config = configFor(dbPath);
@@ -130,7 +139,7 @@ export async function startWebexRig(o: WebexRigOptions = {}): Promise<WebexRig> 
   };
 
   const agentIds = webex.agents().slice(0, n).map((a) => a.id);
-  const teamsIds = Array.from({ length: n }, (_, i) => demoUserId(i));
+  const teamsIds = webex.agents().slice(0, n).map((a) => teamsIdByEmail.get(a.email.toLowerCase()) ?? demoUserId(0));
   let connector: Connector | null = await boot();
   const ctl = (method: string, path: string, body?: unknown) => http(method, `${webex.url}${path}`, body);
   const rig: WebexRig = {
