@@ -66,7 +66,7 @@ describe('readiness', () => {
 
 describe('Prometheus /metrics', () => {
   it('needs the scrape token when one is configured, and says so with WWW-Authenticate', async () => {
-    for (const headers of [{}, { authorization: 'Bearer wrong-token-wrong-token' }, { authorization: `Bearer ${s.adminKey}` }]) {
+    for (const headers of <Record<string, string>[]>[{}, { authorization: 'Bearer wrong-token-wrong-token' }, { authorization: `Bearer ${s.adminKey}` }]) {
       const res = await fetch(`${s.connector.url}/metrics`, { headers });
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer /);
