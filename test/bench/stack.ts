@@ -38,6 +38,8 @@ export interface StackOptions {
   subscribe?: boolean;
   /** The Webex emulator's limit per client id and the connector's budget (default 300, Webex's documented figure). */
   webexPerMinute?: number;
+  /** Further Webex emulator inventions (e.g. `orgWideSocket` for an observer that sees every agent's state). */
+  webexInventions?: string[];
 }
 
 export interface Stack {
@@ -85,7 +87,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
 
     // Documented defaults; the one flag is delivery to a loopback destination (Webex delivers only to https on 443).
     const perMinute = o.webexPerMinute ?? 300;
-    const w = await spawnJsonLine<WebexInfo>('emulators/webex-cc/main.ts', ['--port', '0', '--agents', String(o.agents), '--rate-limit', String(perMinute), '--invent', 'loopbackWebhooks']);
+    const w = await spawnJsonLine<WebexInfo>('emulators/webex-cc/main.ts', ['--port', '0', '--agents', String(o.agents), '--rate-limit', String(perMinute), '--invent', ['loopbackWebhooks', ...(o.webexInventions ?? [])].join(',')]);
     children.push(w.child);
     log(`webex cc emulator ${w.info.url} with ${o.agents} agents`);
 
