@@ -66,6 +66,19 @@ export class AgentRegistry {
     }
   }
 
+  /**
+   * Runs `fn` in one SQLite transaction. If it throws, SQLite rolls back, and so does memory: the registry reloads
+   * what was stored, so the two never disagree.
+   */
+  transaction(fn: () => void): void {
+    try {
+      this.stores.transaction(fn);
+    } catch (err) {
+      this.load();
+      throw err;
+    }
+  }
+
   // ------------------------------------------------------------------------------------------- agents
 
   /**

@@ -145,7 +145,7 @@ export class SyncService {
 
   /** One transaction per batch; commands leave after it commits (the outbox). */
   private batch(fn: () => void): void {
-    this.d.stores.transaction(fn);
+    this.d.registry.transaction(fn);
     this.commands.flush();
   }
 
