@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { format } from '../../widget/i18n/i18n.js';
+import { commonMessages } from '../../widget/messages/common-messages.js';
+import { reasonMessages } from '../../widget/messages/reason-messages.js';
 import { consoleMessages } from '../../widget/messages/supervisor-console-messages.js';
 import { startBrowserHarness, type BrowserHarness } from './browser-harness.js';
 
@@ -163,6 +166,27 @@ describe('supervisor console in the sandbox, real Chromium', () => {
       for (const theme of ['light', 'dark'] as const) found.push(...(await axeViolations(theme)).map((v) => `${tab}/${theme}: ${v}`));
     }
     expect(found).toEqual([]);
+  });
+});
+
+describe('supervisor console languages, real Chromium', () => {
+  it('switches every part to the language set on it, reasons included, and back', async () => {
+    const c = await resetTable();
+    await c.evaluate((el) => el.setAttribute('locale', 'de'));
+    await expect.poll(text(c.getByTestId('tab-agents')), SECONDS).toBe('Agenten');
+    await expect.poll(text(c.getByTestId('shown-count')), SECONDS).toMatch(/von \d+ Agenten angezeigt/);
+    expect(await text(c.getByTestId('export-agents'))()).toBe('CSV exportieren');
+    await c.getByTestId('tab-audit').click();
+    await expect.poll(() => c.getByTestId('audit-row').count(), SECONDS).toBeGreaterThan(0);
+    expect(await text(c.getByTestId('audit-apply'))()).toBe('Filter anwenden');
+    // The audit keeps codes: the Teams-call idle from the first test reads in German now.
+    const idled = c.locator('[data-testid="audit-row"][data-reason="presence-busy"] td:nth-child(3)').first();
+    const german = format('de', reasonMessages.tables.de['set-idle.presence-busy'], { teamsState: commonMessages.tables.de['teams.InACall'] as string, idleCode: 'Teams Call' });
+    await expect.poll(text(idled), SECONDS).toBe(german);
+    await h.screenshot(page, 'presence-supervisor-console', 'supervisor-console-audit-de');
+    await c.evaluate((el) => el.setAttribute('locale', 'en'));
+    await expect.poll(text(c.getByTestId('tab-agents')), SECONDS).toBe('Agents');
+    expect(await text(c.getByTestId('audit-apply'))()).toBe('Apply filters');
   });
 });
 
