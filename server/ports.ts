@@ -42,15 +42,6 @@ export const SIGN_IN_CALLBACK_PATH = '/auth/graph/callback';
  */
 export type HttpHandler = (req: never, res: never, next: never) => unknown;
 
-/** Where Microsoft's identity platform returns a service account's sign-in (graph/ builds the redirect URI, http/ serves it). */
-export const SIGN_IN_CALLBACK_PATH = '/auth/graph/callback';
-
-/**
- * An HTTP request handler built by http/ (an Express router), handed through the composition root without it
- * knowing the framework: only http/ (the app) mounts and calls it.
- */
-export type HttpHandler = (req: never, res: never, next: never) => unknown;
-
 // ---------------------------------------------------------------------------------------------------------
 // Callers
 
