@@ -84,13 +84,6 @@ export class WebhookDispatcher {
     return rest;
   }
 
-  /** True when some active subscription wants this event type (callers skip building payloads otherwise). */
-  wants(type: WebhookEventType): boolean {
-    if (this.closed) return false;
-    for (const sub of this.subs.values()) if (sub.status === 'active' && sub.eventTypes.includes(type)) return true;
-    return false;
-  }
-
   /** Emits one event to every subscription that wants it; `data` is only built when someone listens. */
   emit(type: WebhookEventType, data: () => Record<string, unknown>): void {
     if (this.subs.size === 0 || this.closed) return;

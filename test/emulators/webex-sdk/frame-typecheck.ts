@@ -15,6 +15,15 @@ export interface TypedFrame {
   value: unknown;
 }
 
+/** 1-based line of frame 0 in the generated file. */
+export const FIRST_FRAME_LINE = 4;
+
+/** The frame indexes tsc reported errors for. */
+export function framesWithErrors(diagnostics: string): number[] {
+  const lines = [...diagnostics.matchAll(/frames\.ts\((\d+),\d+\): error/g)].map((m) => Number(m[1]) - FIRST_FRAME_LINE);
+  return [...new Set(lines)].sort((a, b) => a - b);
+}
+
 export function typecheckFrames(pkgDir: string, workDir: string, frames: TypedFrame[]): string {
   mkdirSync(path.join(workDir, 'shims'), { recursive: true });
   const types = (m: string) => path.join(pkgDir, 'dist/types/services', m, 'types').replace(/\\/g, '/');
@@ -22,7 +31,8 @@ export function typecheckFrames(pkgDir: string, workDir: string, frames: TypedFr
     `import type * as Agent from '${types('agent')}';`,
     `import type * as Task from '${types('task')}';`,
     'type Loose<T> = T extends readonly (infer U)[] ? Loose<U>[] : T extends object ? { [K in keyof T]: Loose<T[K]> } & { [k: string]: unknown } : T;',
-    ...frames.map((f, i) => `export const frame${i}: Loose<${f.module === 'agent' ? 'Agent' : 'Task'}.${f.type}> = ${JSON.stringify(f.value, null, 2)};`),
+    // One frame per line, so a diagnostic's line number names the frame: line FIRST_FRAME_LINE + index.
+    ...frames.map((f, i) => `export const frame${i}: Loose<${f.module === 'agent' ? 'Agent' : 'Task'}.${f.type}> = ${JSON.stringify(f.value)};`),
   ];
   writeFileSync(path.join(workDir, 'frames.ts'), `${lines.join('\n')}\n`);
   // The task types import one type from @webex/calling, which is not installed: a one-line stand-in.
