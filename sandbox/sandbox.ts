@@ -141,6 +141,7 @@ export async function startSandbox(base: Config, logger: Logger): Promise<Sandbo
           `  Agent widget:      ${u}/?view=agent${first ? `&agent=${first.id}` : ''}`,
           `  Supervisor page:   ${u}/?view=supervisor`,
           `  Admin page:        ${u}/?view=admin`,
+          ...(config.graph.presenceMode === 'subscribe' ? [`  Subscribe mode: sign the service accounts in on the admin page (password Passw0rd!, then approve the MFA prompt)`] : []),
           `  Supervisor console: ${u}/?view=console`,
           `  API (OpenAPI):     ${u}/api/openapi.json`,
           `  Sandbox API keys (admin, supervisor) and agent tokens: ${u}/sandbox/info`,

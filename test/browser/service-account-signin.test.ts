@@ -76,5 +76,11 @@ describe('service-account sign-in from the admin page, real Chromium', () => {
     await expect
       .poll(async () => JSON.stringify(await api<unknown>(`/api/agents/${encodeURIComponent(agent.id)}`, h.info.supervisorKey)), SECONDS)
       .toMatch(/InACall/);
+
+    // Sign-out forgets the account's tokens: it shows as not signed in, and the API agrees.
+    await panelBack.locator(`[data-testid="sa-account"][data-username="${SVC1}"]`).getByTestId('sa-sign-out').click();
+    await expect.poll(() => panelBack.locator(`[data-testid="sa-account"][data-username="${SVC1}"]`).getAttribute('data-state'), SECONDS).toBe('never-signed-in');
+    const after = await api<{ accounts: { username: string; state: string }[] }>('/api/admin/service-accounts', h.info.adminKey);
+    expect(after.accounts.find((a) => a.username === SVC1)?.state).toBe('never-signed-in');
   });
 });
