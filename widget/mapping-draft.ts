@@ -10,25 +10,6 @@ import { TEAMS_STATES } from './teams-states.js';
 
 export { TEAMS_STATES };
 
-export const TEAMS_STATE_LABEL: Record<string, string> = {
-  DoNotDisturb: 'Do not disturb (incl. Focusing)',
-  InACall: 'In a call',
-  Presenting: 'Presenting',
-  InAMeeting: 'In a meeting',
-  Busy: 'Busy',
-  Away: 'Away',
-  BeRightBack: 'Be right back',
-  OutOfOffice: 'Out of office',
-  Offline: 'Offline',
-};
-
-export const SYNC_MODE_LABEL: Record<string, string> = {
-  off: 'Off',
-  'teams-to-cc': 'Teams → contact center',
-  'cc-to-teams': 'Contact center → Teams (write-back only)',
-  both: 'Both directions',
-};
-
 export interface DraftRule {
   teamsState: string;
   idleCodeId: string;
@@ -64,7 +45,7 @@ export function draftFromProfile(p: ProfileDto): Draft {
   };
 }
 
-/** The body for POST/PUT /api/profiles. Values are sent as typed; the server is the validator. */
+/** The body for POST/PUT /api/profiles. The editor checks the draft first (mapping-validation.ts); the server checks again. */
 export function draftToBody(d: Draft): Record<string, unknown> {
   const seconds = d.settleDelaySeconds.trim() === '' ? Number.NaN : Number(d.settleDelaySeconds);
   return {
@@ -98,34 +79,6 @@ export function nextRule(rules: DraftRule[]): DraftRule | null {
   const used = new Set(rules.map((r) => r.teamsState));
   const state = TEAMS_STATES.find((s) => !used.has(s));
   return state ? { teamsState: state, idleCodeId: '' } : null;
-}
-
-/** Input keys of the editor form; server field paths are mapped onto these. */
-const FORM_FIELDS = new Set(['name', 'description', 'rules', 'settleDelayMs', 'syncMode', 'releaseOnDisable']);
-
-/**
- * Splits server errors into those shown at an input (keyed like `rules[1].idleCodeId`) and the rest, which the
- * form lists at the top. A rule's `idleCodeName` problem belongs to its idle-code select.
- */
-export function placeErrors(errors: Map<string, string>, ruleCount: number): { atField: Map<string, string>; elsewhere: string[] } {
-  const atField = new Map<string, string>();
-  const elsewhere: string[] = [];
-  for (const [field, message] of errors) {
-    const rule = /^rules\[(\d+)\](?:\.(\w+))?/.exec(field);
-    if (rule) {
-      const i = Number(rule[1]);
-      const key = rule[2] === 'teamsState' ? `rules[${i}].teamsState` : `rules[${i}].idleCodeId`;
-      if (i < ruleCount && !atField.has(key)) atField.set(key, message);
-      else if (i >= ruleCount) elsewhere.push(`${field}: ${message}`);
-      continue;
-    }
-    if (FORM_FIELDS.has(field)) {
-      if (!atField.has(field)) atField.set(field, message);
-      continue;
-    }
-    elsewhere.push(field ? `${field}: ${message}` : message);
-  }
-  return { atField, elsewhere };
 }
 
 export interface PresencePreset {

@@ -1,10 +1,14 @@
 import { LitElement, html, nothing } from 'lit';
 import type { AgentView } from '../server/gateway/contract.js';
-import { ApiClient, ApiError, errorText } from './api-client.js';
+import { ApiClient, ApiError } from './api-client.js';
 import type { IdleCodeDto, ProfileDto, TeamDto } from '../server/gateway/contract.js';
-import { draftFromProfile, draftToBody, emptyDraft, moveRule, nextRule, placeErrors, type Draft, type DraftRule } from './mapping-draft.js';
+import { LocaleController } from './i18n/locale-controller.js';
+import { draftFromProfile, draftToBody, emptyDraft, moveRule, nextRule, selectableIdleCodes, type Draft, type DraftRule } from './mapping-draft.js';
 import { mappingEditorStyles } from './mapping-editor-styles.js';
-import { renderProfileForm, type ProfileFormHandlers } from './mapping-profile-form.js';
+import { renderProfileForm, ruleStateLabel, type EditorT, type ProfileFormHandlers } from './mapping-profile-form.js';
+import { problemsFromServer, validateDraft, type Problem } from './mapping-validation.js';
+import { commonMessages } from './messages/common-messages.js';
+import { editorMessages } from './messages/editor-messages.js';
 import './presence-dry-run-panel.js';
 import './presence-supervisor-impact.js';
 import './presence-profile-import.js';
@@ -12,22 +16,25 @@ import './presence-team-assignment.js';
 import { baseStyles, themeStyles } from './theme-styles.js';
 
 /**
- * `<presence-mapping-editor server-url token theme>`: the supervisor's page for mapping Teams states to idle codes.
- * Loads profiles, idle codes (shown by name), teams and agents over the HTTP API; saves a profile and shows each
- * validation error next to the input it names; assigns teams; imports, exports and previews with a dry run.
+ * `<presence-mapping-editor server-url token theme locale>`: the supervisor's page for mapping Teams states to idle
+ * codes, in the supervisor's language. Loads profiles, idle codes (shown by name, as the contact center names them),
+ * teams and agents over the HTTP API; checks a profile before saving it and shows each problem next to its input in
+ * words a supervisor understands; assigns teams; imports, exports and previews with a dry run.
  */
 export class PresenceMappingEditor extends LitElement {
   static override properties = {
     serverUrl: { attribute: 'server-url' },
     token: {},
     theme: { reflect: true },
+    locale: {},
+    timeZone: { attribute: 'time-zone' },
     profiles: { state: true },
     idleCodes: { state: true },
     teams: { state: true },
     agents: { state: true },
     draft: { state: true },
     dirty: { state: true },
-    fieldErrors: { state: true },
+    problems: { state: true },
     formErrors: { state: true },
     status: { state: true },
     loadError: { state: true },
@@ -40,16 +47,20 @@ export class PresenceMappingEditor extends LitElement {
   serverUrl = '';
   token = '';
   theme = 'auto';
+  locale = '';
+  timeZone = '';
   profiles: ProfileDto[] = [];
   idleCodes: IdleCodeDto[] = [];
   teams: TeamDto[] = [];
   agents: AgentView[] = [];
   draft: Draft = emptyDraft();
   dirty = false;
-  fieldErrors: Map<string, string> = new Map();
-  formErrors: string[] = [];
-  status = '';
-  loadError: string | null = null;
+  /** Validation problems, at their inputs or (field '') above the form. */
+  problems: Problem[] = [];
+  /** Failures that are not about a field, as error codes with the server's words as a fallback. */
+  formErrors: Failure[] = [];
+  status: Status | null = null;
+  loadError: Failure | null = null;
   busy = false;
   confirmingDelete = false;
   /** A new, unsaved profile is on screen on purpose. */
@@ -57,6 +68,7 @@ export class PresenceMappingEditor extends LitElement {
 
   /** Replaced when the URL or token changes, so the nested panels re-render only then. */
   private api = new ApiClient('', '');
+  private readonly i18n = new LocaleController(this);
 
   protected override willUpdate(changed: Map<PropertyKey, unknown>): void {
     if (changed.has('serverUrl') || changed.has('token')) this.api = new ApiClient(this.serverUrl, this.token);
@@ -85,7 +97,7 @@ export class PresenceMappingEditor extends LitElement {
         if (selected) this.select(selected);
       }
     } catch (err) {
-      this.loadError = errorText(err);
+      this.loadError = failure(err);
     }
     try {
       // /api/agents is paged like the audit trail: follow `next` until the last page.
@@ -111,29 +123,28 @@ export class PresenceMappingEditor extends LitElement {
   }
 
   private clearErrors(): void {
-    this.fieldErrors = new Map();
+    this.problems = [];
     this.formErrors = [];
   }
 
   private edit(patch: Partial<Draft>): void {
     this.draft = { ...this.draft, ...patch };
     this.dirty = true;
-    this.status = '';
+    this.status = null;
   }
 
   private editRule(index: number, patch: Partial<DraftRule>): void {
     this.edit({ rules: this.draft.rules.map((r, i) => (i === index ? { ...r, ...patch } : r)) });
     // The message for this input no longer describes what it holds.
-    const errors = new Map(this.fieldErrors);
-    for (const key of Object.keys(patch)) errors.delete(`rules[${index}].${key}`);
-    this.fieldErrors = errors;
+    const keys = new Set(Object.keys(patch).map((k) => `rules[${index}].${k === 'idleCodeName' ? 'idleCodeId' : k}`));
+    this.problems = this.problems.filter((p) => !keys.has(p.field));
   }
 
   private async moveRuleAndFocus(index: number, delta: number, focusClass: string): Promise<void> {
     const moved = moveRule(this.draft.rules, index, delta);
     if (moved === this.draft.rules) return;
     this.edit({ rules: moved });
-    this.fieldErrors = new Map();
+    this.problems = [];
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>(`tr[data-row="${index + delta}"] .${focusClass}`)?.focus();
   }
@@ -144,7 +155,7 @@ export class PresenceMappingEditor extends LitElement {
     move: (i, delta, focusClass) => void this.moveRuleAndFocus(i, delta, focusClass),
     remove: (i) => {
       this.edit({ rules: this.draft.rules.filter((_, j) => j !== i) });
-      this.fieldErrors = new Map();
+      this.problems = [];
     },
     add: () => {
       const rule = nextRule(this.draft.rules);
@@ -155,8 +166,16 @@ export class PresenceMappingEditor extends LitElement {
 
   private async save(e: Event): Promise<void> {
     e.preventDefault();
+    // Checked here first, so the supervisor reads what to fix at once and nothing is sent that cannot be stored.
+    const local = validateDraft(this.draft, new Set(selectableIdleCodes(this.idleCodes).map((c) => c.id)));
+    if (local.length > 0) {
+      this.problems = local;
+      this.formErrors = [];
+      this.status = { key: 'notSavedFields' };
+      return;
+    }
     this.busy = true;
-    this.status = '';
+    this.status = null;
     const body = draftToBody(this.draft);
     try {
       const saved = this.draft.id
@@ -165,7 +184,7 @@ export class PresenceMappingEditor extends LitElement {
       this.dirty = false;
       this.clearErrors();
       await this.load(saved?.id ?? this.draft.id);
-      this.status = 'Saved.';
+      this.status = { key: 'saved' };
     } catch (err) {
       this.showSaveError(err);
     } finally {
@@ -174,17 +193,14 @@ export class PresenceMappingEditor extends LitElement {
   }
 
   private showSaveError(err: unknown): void {
-    if (err instanceof ApiError) {
-      const { atField, elsewhere } = placeErrors(err.fieldErrors(), this.draft.rules.length);
-      // The server counts milliseconds; the input is in seconds.
-      const delay = atField.get('settleDelayMs');
-      if (delay) atField.set('settleDelayMs', `${delay} (milliseconds) — enter 0 to 600 seconds.`);
-      this.fieldErrors = atField;
-      this.formErrors = elsewhere.length > 0 || atField.size === 0 ? [err.message, ...elsewhere.filter((m) => m !== err.message)] : [];
-      this.status = `Not saved: ${atField.size > 0 ? 'check the highlighted fields.' : err.message}`;
+    if (err instanceof ApiError && (err.code === 'invalid' || err.code === 'conflict' || err.field || err.details.length > 0)) {
+      this.problems = problemsFromServer({ code: err.code, message: err.message, field: err.field, details: err.details }, this.draft);
+      this.formErrors = [];
+      this.status = { key: 'notSavedFields' };
     } else {
-      this.formErrors = [errorText(err)];
-      this.status = 'Not saved.';
+      this.problems = [];
+      this.formErrors = [failure(err)];
+      this.status = { key: 'notSaved', failure: failure(err) };
     }
   }
 
@@ -192,13 +208,15 @@ export class PresenceMappingEditor extends LitElement {
     if (!this.draft.id) return;
     try {
       await this.api.delete(`/api/profiles/${encodeURIComponent(this.draft.id)}`);
-      this.status = `Deleted “${this.draft.name}”.`;
+      this.status = { key: 'deleted', name: this.draft.name };
       this.dirty = false;
       this.creating = false;
       this.draft = emptyDraft();
       await this.load(undefined);
     } catch (err) {
-      this.formErrors = [errorText(err)];
+      const problems = err instanceof ApiError && err.code === 'conflict' ? problemsFromServer({ code: err.code, message: err.message }, this.draft) : [];
+      if (problems.some((p) => p.code !== 'server')) this.problems = problems;
+      else this.formErrors = [failure(err)];
     }
     this.confirmingDelete = false;
   }
@@ -215,59 +233,145 @@ export class PresenceMappingEditor extends LitElement {
       a.download = `${this.draft.id}.json`;
       a.click();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      this.status = `Exported “${this.draft.name}”.`;
+      this.status = { key: 'exported', name: this.draft.name };
     } catch (err) {
-      this.formErrors = [errorText(err)];
+      this.formErrors = [failure(err)];
+    }
+  }
+
+  private failureText(f: Failure): string {
+    const table = commonMessages.tables[this.i18n.locale] as Record<string, string>;
+    return table[`error.${f.code}`] ?? (f.message || table['error.other']);
+  }
+
+  private statusText(t: EditorT): string {
+    const s = this.status;
+    if (!s) return '';
+    switch (s.key) {
+      case 'saved':
+        return t('saved');
+      case 'notSavedFields':
+        return t('notSavedFields');
+      case 'notSaved':
+        return t('notSaved', { reason: s.failure ? this.failureText(s.failure) : '' });
+      case 'deleted':
+        return t('deleted', { name: s.name ?? '' });
+      case 'exported':
+        return t('exported', { name: s.name ?? '' });
+    }
+  }
+
+  /** A problem in the supervisor's words; rule problems name the rule's Teams state. */
+  private problemText(p: Problem, t: EditorT): string {
+    const rule = typeof p.params?.rule === 'number' ? this.draft.rules[p.params.rule] : undefined;
+    const state = rule ? ruleStateLabel(t, rule.teamsState) : '';
+    const max = Number(p.params?.max ?? 0);
+    switch (p.code) {
+      case 'nameRequired':
+        return t('v.nameRequired');
+      case 'nameTooLong':
+        return t('v.nameTooLong', { max });
+      case 'descriptionTooLong':
+        return t('v.descriptionTooLong', { max });
+      case 'settleNotNumber':
+        return t('v.settleNotNumber');
+      case 'settleRange':
+        return t('v.settleRange', { min: Number(p.params?.min ?? 0), max });
+      case 'idleCodeMissing':
+        return t('v.idleCodeMissing', { state });
+      case 'idleCodeUnavailable':
+        return t('v.idleCodeUnavailable');
+      case 'duplicateState':
+        return t('v.duplicateState', { state });
+      case 'tooManyRules':
+        return t('v.tooManyRules');
+      case 'syncMode':
+        return t('v.syncMode');
+      case 'nameTaken':
+        return t('v.nameTaken');
+      case 'defaultUndeletable':
+        return t('v.defaultUndeletable');
+      case 'server':
+        return t('v.server', { detail: String(p.params?.detail ?? '') });
     }
   }
 
   override render() {
+    const t = this.i18n.t(editorMessages);
     const d = this.draft;
-    return html`
-      <h2>Teams presence mapping</h2>
-      ${this.token ? nothing : html`<p class="muted">No supervisor token: set the token attribute.</p>`}
-      ${this.loadError ? html`<p class="error" role="alert" data-testid="load-error">${this.loadError}</p>` : nothing}
+    // Problems that name an input are shown at it; the rest above the form.
+    const inputs = new Set(['name', 'description', 'rules', 'settleDelayMs', 'syncMode', 'releaseOnDisable']);
+    const atInput = (f: string): boolean => inputs.has(f) || (/^rules\[(\d+)\]\./.test(f) && Number(/\d+/.exec(f)![0]) < d.rules.length);
+    const fieldErrors = new Map<string, string>();
+    const formErrors: string[] = this.formErrors.map((f) => this.failureText(f));
+    for (const p of this.problems) {
+      if (atInput(p.field)) {
+        if (!fieldErrors.has(p.field)) fieldErrors.set(p.field, this.problemText(p, t));
+      } else formErrors.push(this.problemText(p, t));
+    }
+    return html`<div lang=${this.i18n.locale}>
+      <h2>${t('title')}</h2>
+      ${this.token ? nothing : html`<p class="muted">${t('noToken')}</p>`}
+      ${this.loadError ? html`<p class="error" role="alert" data-testid="load-error">${this.failureText(this.loadError)}</p>` : nothing}
       <div class="toolbar">
-        <label for="profile-select">Profile</label>
+        <label for="profile-select">${t('profile')}</label>
         <select id="profile-select" data-testid="profile-select" @change=${(e: Event) => this.select(this.profiles.find((p) => p.id === (e.target as HTMLSelectElement).value))}>
           ${this.profiles.map((p) => html`<option value=${p.id} ?selected=${p.id === d.id}>${p.name}</option>`)}
-          ${d.id ? nothing : html`<option value="" selected>New profile</option>`}
+          ${d.id ? nothing : html`<option value="" selected>${t('newProfile')}</option>`}
         </select>
-        <button data-testid="new-profile" @click=${() => this.select(undefined)}>New profile</button>
-        <button data-testid="export" ?disabled=${!d.id} @click=${() => void this.exportProfile()}>Export</button>
+        <button data-testid="new-profile" @click=${() => this.select(undefined)}>${t('newProfile')}</button>
+        <button data-testid="export" ?disabled=${!d.id} @click=${() => void this.exportProfile()}>${t('export')}</button>
         ${this.confirmingDelete
-          ? html`<span role="group" aria-label="Confirm delete">
-              Delete “${d.name}”?
-              <button class="danger" data-testid="delete-confirm" @click=${() => void this.deleteProfile()}>Delete</button>
-              <button data-testid="delete-cancel" @click=${() => (this.confirmingDelete = false)}>Cancel</button>
+          ? html`<span role="group" aria-label=${t('deleteGroup')}>
+              ${t('deleteConfirm', { name: d.name })}
+              <button class="danger" data-testid="delete-confirm" @click=${() => void this.deleteProfile()}>${t('delete')}</button>
+              <button data-testid="delete-cancel" @click=${() => (this.confirmingDelete = false)}>${t('cancel')}</button>
             </span>`
-          : html`<button class="danger" data-testid="delete-profile" ?disabled=${!d.id} @click=${() => (this.confirmingDelete = true)}>Delete…</button>`}
-        ${this.dirty ? html`<span class="muted" data-testid="unsaved">Unsaved changes</span>` : nothing}
+          : html`<button class="danger" data-testid="delete-profile" ?disabled=${!d.id} @click=${() => (this.confirmingDelete = true)}>${t('deleteAsk')}</button>`}
+        ${this.dirty ? html`<span class="muted" data-testid="unsaved">${t('unsaved')}</span>` : nothing}
       </div>
       ${renderProfileForm({
         draft: d,
         idleCodes: this.idleCodes,
-        fieldErrors: this.fieldErrors,
-        formErrors: this.formErrors,
-        status: this.status,
+        fieldErrors,
+        formErrors,
+        status: this.statusText(t),
         busy: this.busy,
         handlers: this.handlers,
+        t,
       })}
       ${this.dirty ? html`<presence-supervisor-impact .api=${this.api} profile-id=${d.id ?? ''} .profile=${draftToBody(d)}></presence-supervisor-impact>` : nothing}
       <section aria-labelledby="teams-h">
-        <h3 id="teams-h">Team assignment</h3>
-        <presence-team-assignment .api=${this.api} .teams=${this.teams} .profiles=${this.profiles} @teams-changed=${() => void this.load()}></presence-team-assignment>
+        <h3 id="teams-h">${t('section.teams')}</h3>
+        <presence-team-assignment .api=${this.api} .teams=${this.teams} .profiles=${this.profiles} .locale=${this.i18n.locale} @teams-changed=${() => void this.load()}></presence-team-assignment>
       </section>
       <section aria-labelledby="import-h">
-        <h3 id="import-h">Import a profile</h3>
-        <presence-profile-import .api=${this.api} @profile-imported=${(e: CustomEvent<{ id?: string }>) => void this.load(e.detail.id)}></presence-profile-import>
+        <h3 id="import-h">${t('section.import')}</h3>
+        <presence-profile-import .api=${this.api} .locale=${this.i18n.locale} @profile-imported=${(e: CustomEvent<{ id?: string }>) => void this.load(e.detail.id)}></presence-profile-import>
       </section>
       <section aria-labelledby="dry-h">
-        <h3 id="dry-h">Dry run</h3>
-        <presence-dry-run-panel .api=${this.api} .agents=${this.agents}></presence-dry-run-panel>
+        <h3 id="dry-h">${t('section.dry')}</h3>
+        <presence-dry-run-panel .api=${this.api} .agents=${this.agents} .idleCodes=${this.idleCodes} .locale=${this.i18n.locale}></presence-dry-run-panel>
       </section>
-    `;
+    </div>`;
   }
+}
+
+interface Failure {
+  code: string;
+  message: string;
+}
+
+interface Status {
+  key: 'saved' | 'notSavedFields' | 'notSaved' | 'deleted' | 'exported';
+  name?: string;
+  failure?: Failure;
+}
+
+/** An error as a code for the reader's language, keeping the server's words as a fallback. */
+function failure(err: unknown): Failure {
+  if (err instanceof ApiError) return { code: err.code, message: err.message };
+  return { code: 'network', message: err instanceof Error ? err.message : String(err) };
 }
 
 if (!customElements.get('presence-mapping-editor')) {

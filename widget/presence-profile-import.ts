@@ -1,6 +1,9 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { ApiError, errorText, type ApiClient } from './api-client.js';
 import type { ProfileDto } from '../server/gateway/contract.js';
+import { ApiError, type ApiClient } from './api-client.js';
+import { LocaleController } from './i18n/locale-controller.js';
+import { commonMessages } from './messages/common-messages.js';
+import { editorMessages } from './messages/editor-messages.js';
 import { baseStyles } from './theme-styles.js';
 
 /**
@@ -11,6 +14,7 @@ import { baseStyles } from './theme-styles.js';
 export class PresenceProfileImport extends LitElement {
   static override properties = {
     api: { attribute: false },
+    locale: {},
     text: { state: true },
     problems: { state: true },
     status: { state: true },
@@ -40,8 +44,11 @@ export class PresenceProfileImport extends LitElement {
 
   api: ApiClient | null = null;
   text = '';
-  problems: string[] = [];
-  status = '';
+  /** Problems with the file: the server's field path and words (the path names a place in the imported JSON). */
+  problems: Problem[] = [];
+  status: { key: 'loaded'; file: string } | { key: 'done'; name: string } | null = null;
+  locale = '';
+  private readonly i18n = new LocaleController(this);
   busy = false;
 
   private async readFile(e: Event): Promise<void> {
@@ -49,7 +56,7 @@ export class PresenceProfileImport extends LitElement {
     if (!file) return;
     this.text = await file.text();
     this.problems = [];
-    this.status = `Loaded ${file.name}; check it and press Import.`;
+    this.status = { key: 'loaded', file: file.name };
   }
 
   private async submit(e: Event): Promise<void> {
@@ -59,33 +66,43 @@ export class PresenceProfileImport extends LitElement {
     try {
       body = JSON.parse(this.text);
     } catch (err) {
-      this.problems = [`Not valid JSON: ${(err as Error).message}`];
-      this.status = '';
+      this.problems = [{ kind: 'json', detail: (err as Error).message }];
+      this.status = null;
       return;
     }
     this.busy = true;
     try {
       const saved = await this.api.post<ProfileDto>('/api/profiles/import', body);
       this.problems = [];
-      this.status = `Imported “${saved?.name ?? 'profile'}”.`;
+      this.status = { key: 'done', name: saved?.name ?? '' };
       this.text = '';
       this.dispatchEvent(new CustomEvent('profile-imported', { bubbles: true, composed: true, detail: { id: saved?.id } }));
     } catch (err) {
-      this.status = '';
+      this.status = null;
       if (err instanceof ApiError) {
-        const fields = [...err.fieldErrors()].map(([field, message]) => `${field}: ${message}`);
-        this.problems = fields.length > 0 ? fields : [err.message];
+        const fields: Problem[] = [...err.fieldErrors()].map(([field, message]) => ({ kind: 'field', field, detail: message }));
+        this.problems = fields.length > 0 ? fields : [{ kind: 'error', code: err.code, detail: err.message }];
       } else {
-        this.problems = [errorText(err)];
+        this.problems = [{ kind: 'error', code: 'network', detail: String(err) }];
       }
     } finally {
       this.busy = false;
     }
   }
 
+  private problemText(p: Problem): string {
+    const t = this.i18n.t(editorMessages);
+    if (p.kind === 'json') return t('import.notJson', { detail: p.detail });
+    if (p.kind === 'field') return t('import.field', { field: p.field, problem: p.detail });
+    const table = commonMessages.tables[this.i18n.locale] as Record<string, string>;
+    return table[`error.${p.code}`] ? `${table[`error.${p.code}`]} (${p.detail})` : p.detail;
+  }
+
   override render() {
-    return html`<form @submit=${this.submit} aria-label="Import profile">
-      <label for="import-text">Profile JSON</label>
+    const t = this.i18n.t(editorMessages);
+    const status = !this.status ? '' : this.status.key === 'loaded' ? t('import.loaded', { file: this.status.file }) : t('import.done', { name: this.status.name });
+    return html`<form @submit=${this.submit} aria-label=${t('import.label')}>
+      <label for="import-text">${t('import.json')}</label>
       <textarea
         id="import-text"
         data-testid="import-text"
@@ -96,20 +113,23 @@ export class PresenceProfileImport extends LitElement {
         @input=${(e: Event) => (this.text = (e.target as HTMLTextAreaElement).value)}
       ></textarea>
       <div class="row">
-        <label>Or choose a file <input type="file" accept="application/json,.json" data-testid="import-file" @change=${this.readFile} /></label>
-        <button type="submit" class="primary" data-testid="import-submit" ?disabled=${this.busy || this.text.trim() === ''}>Import</button>
-        <span role="status" aria-live="polite" data-testid="import-status">${this.status}</span>
+        <label>${t('import.file')} <input type="file" accept="application/json,.json" data-testid="import-file" @change=${this.readFile} /></label>
+        <button type="submit" class="primary" data-testid="import-submit" ?disabled=${this.busy || this.text.trim() === ''}>${t('import.submit')}</button>
+        <span role="status" aria-live="polite" data-testid="import-status">${status}</span>
       </div>
       <div id="import-problems" role="alert">
         ${this.problems.length > 0
           ? html`<ul class="error" data-testid="import-error">
-              ${this.problems.map((p) => html`<li>${p}</li>`)}
+              ${this.problems.map((p) => html`<li>${this.problemText(p)}</li>`)}
             </ul>`
           : nothing}
       </div>
     </form>`;
   }
 }
+
+/** A problem with an imported file; a field problem keeps the server's words, since it names a place in the file. */
+type Problem = { kind: 'json'; detail: string } | { kind: 'field'; field: string; detail: string } | { kind: 'error'; code: string; detail: string };
 
 if (!customElements.get('presence-profile-import')) {
   customElements.define('presence-profile-import', PresenceProfileImport);

@@ -1,6 +1,9 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { errorText, type ApiClient } from './api-client.js';
 import type { ProfileDto, TeamDto } from '../server/gateway/contract.js';
+import { ApiError, type ApiClient } from './api-client.js';
+import { LocaleController } from './i18n/locale-controller.js';
+import { commonMessages } from './messages/common-messages.js';
+import { editorMessages } from './messages/editor-messages.js';
 import { baseStyles } from './theme-styles.js';
 
 /**
@@ -12,6 +15,7 @@ export class PresenceTeamAssignment extends LitElement {
     api: { attribute: false },
     teams: { attribute: false },
     profiles: { attribute: false },
+    locale: {},
     errors: { state: true },
     saving: { state: true },
   };
@@ -28,7 +32,10 @@ export class PresenceTeamAssignment extends LitElement {
   api: ApiClient | null = null;
   teams: TeamDto[] = [];
   profiles: ProfileDto[] = [];
-  errors: Record<string, string> = {};
+  /** Per team: the failure's error code and the server's words as a fallback. */
+  errors: Record<string, { code: string; message: string } | null> = {};
+  locale = '';
+  private readonly i18n = new LocaleController(this);
   saving: string | null = null;
 
   private async assign(team: TeamDto, profileId: string): Promise<void> {
@@ -36,20 +43,28 @@ export class PresenceTeamAssignment extends LitElement {
     this.saving = team.id;
     try {
       await this.api.put(`/api/teams/${encodeURIComponent(team.id)}/profile`, { profileId: profileId || null });
-      this.errors = { ...this.errors, [team.id]: '' };
+      this.errors = { ...this.errors, [team.id]: null };
       this.dispatchEvent(new CustomEvent('teams-changed', { bubbles: true, composed: true, detail: { teamId: team.id, profileId } }));
     } catch (err) {
-      this.errors = { ...this.errors, [team.id]: errorText(err) };
+      this.errors = { ...this.errors, [team.id]: err instanceof ApiError ? { code: err.code, message: err.message } : { code: 'network', message: String(err) } };
     } finally {
       this.saving = null;
     }
   }
 
+  private errorText(team: TeamDto): string {
+    const e = this.errors[team.id];
+    if (!e) return '';
+    const table = commonMessages.tables[this.i18n.locale] as Record<string, string>;
+    return table[`error.${e.code}`] ?? (e.message || table['error.other']);
+  }
+
   override render() {
-    if (this.teams.length === 0) return html`<p class="muted">No teams yet.</p>`;
+    const t = this.i18n.t(editorMessages);
+    if (this.teams.length === 0) return html`<p class="muted">${t('team.none')}</p>`;
     return html`<table data-testid="team-assignment">
       <thead>
-        <tr><th scope="col">Team</th><th scope="col">Mapping profile</th><th scope="col">Sync</th></tr>
+        <tr><th scope="col">${t('team.colTeam')}</th><th scope="col">${t('team.colProfile')}</th><th scope="col">${t('team.colSync')}</th></tr>
       </thead>
       <tbody>
         ${this.teams.map(
@@ -58,17 +73,17 @@ export class PresenceTeamAssignment extends LitElement {
             <td>
               <select
                 data-testid="team-profile"
-                aria-label=${`Mapping profile of ${team.name}`}
+                aria-label=${t('team.profileOf', { team: team.name })}
                 aria-invalid=${this.errors[team.id] ? 'true' : 'false'}
                 ?disabled=${this.saving === team.id}
                 @change=${(e: Event) => void this.assign(team, (e.target as HTMLSelectElement).value)}
               >
-                ${team.profileId ? nothing : html`<option value="" selected>Default profile (none assigned)</option>`}
+                ${team.profileId ? nothing : html`<option value="" selected>${t('team.default')}</option>`}
                 ${this.profiles.map((p) => html`<option value=${p.id} ?selected=${p.id === team.profileId}>${p.name}</option>`)}
               </select>
-              ${this.errors[team.id] ? html`<span class="field-error" role="alert">${this.errors[team.id]}</span>` : nothing}
+              ${this.errors[team.id] ? html`<span class="field-error" role="alert">${this.errorText(team)}</span>` : nothing}
             </td>
-            <td class="muted">${team.syncEnabled ? 'On' : 'Off'}</td>
+            <td class="muted">${team.syncEnabled ? t('team.on') : t('team.off')}</td>
           </tr>`,
         )}
       </tbody>

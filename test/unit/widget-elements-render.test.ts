@@ -67,13 +67,13 @@ describe('<presence-mapping-editor> rendering', () => {
       syncMode: 'teams-to-cc',
       releaseOnDisable: true,
     });
-    el.fieldErrors = new Map([['rules[1].idleCodeId', 'idle code "Old code" (ic-old) is inactive']]);
+    el.problems = [{ field: 'rules[1].idleCodeId', code: 'idleCodeUnavailable', params: { rule: 1 } }];
     const html = render(el);
     const words = text(html);
     expect(words).not.toContain('RONA');
     expect(words).toContain('Old code (not selectable)');
     expect(html).toMatch(/aria-invalid=true\s+aria-describedby=err-rules-1-idleCodeId/);
-    expect(html).toMatch(/id=err-rules-1-idleCodeId data-testid="field-error" data-field=rules\[1\]\.idleCodeId>idle code "Old code" \(ic-old\) is inactive/);
+    expect(html).toMatch(/id=err-rules-1-idleCodeId data-testid="field-error" data-field=rules\[1\]\.idleCodeId>This idle code can no longer be chosen; pick another one\./);
     expect(html).toMatch(/aria-invalid=false\s+aria-describedby=\s/);
     expect(words).toContain('Settle delay (seconds)');
   });

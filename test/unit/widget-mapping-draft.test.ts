@@ -6,7 +6,6 @@ import {
   emptyDraft,
   moveRule,
   nextRule,
-  placeErrors,
   selectableIdleCodes,
   TEAMS_STATES,
 } from '../../widget/mapping-draft.js';
@@ -72,22 +71,4 @@ describe('mapping editor draft', () => {
     expect(codes.map((c) => c.name)).toEqual(['Break', 'Teams call']);
   });
 
-  it('places server errors at their inputs and lists the rest', () => {
-    const errors = new Map([
-      ['rules[1].idleCodeId', 'idle code "x" is inactive'],
-      ['rules[0].idleCodeName', 'unknown idle code name'],
-      ['rules[0].teamsState', 'invalid option'],
-      ['rules[7].idleCodeId', 'out of range'],
-      ['settleDelayMs', 'Too big'],
-      ['vendor', 'too long'],
-    ]);
-    const { atField, elsewhere } = placeErrors(errors, 2);
-    expect(Object.fromEntries(atField)).toEqual({
-      'rules[1].idleCodeId': 'idle code "x" is inactive',
-      'rules[0].idleCodeId': 'unknown idle code name',
-      'rules[0].teamsState': 'invalid option',
-      settleDelayMs: 'Too big',
-    });
-    expect(elsewhere).toEqual(['rules[7].idleCodeId: out of range', 'vendor: too long']);
-  });
 });
