@@ -22,7 +22,14 @@ export class EmulatorClock {
     for (const listener of this.listeners) listener();
   }
 
-  /** Called after every advance, so schedulers can run what became due. */
+  /** Sets the offset outright (negative = behind real time), to model a service whose clock is skewed. */
+  setOffset(ms: number): void {
+    if (!Number.isFinite(ms)) throw new RangeError('offsetMs must be a finite number');
+    this.offsetMs = ms;
+    for (const listener of this.listeners) listener();
+  }
+
+  /** Called after every advance (or offset change), so schedulers can run what became due. */
   onAdvance(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
