@@ -7,77 +7,10 @@
 
 export type { TeamsState } from '../domain/presence.js';
 export type { Insights, ImpactPreview } from '../services/insights-service.js';
+export type { AgentView, DecisionView, DirectoryEntryView, PresenceView, ReasonCode } from '../services/view-types.js';
+import type { AgentView, DirectoryEntryView } from '../services/view-types.js';
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string; field?: string } };
-
-/**
- * A reason as a stable code with parameters; components render the words in the reader's language
- * (`widget/messages/reason-messages.ts`). Parameters: `teamsState` is a Teams state code (`InACall`, ...),
- * `idleCode` an idle-code name as the contact center names it, `time` an epoch-millisecond instant.
- */
-export interface ReasonCode {
-  code: string;
-  params: Record<string, string | number>;
-}
-
-export interface PresenceView {
-  availability: string;
-  activity: string;
-  outOfOffice?: boolean;
-  /** Words, e.g. "In a Teams call" (English; components render `teamsState` in the reader's language). */
-  label: string;
-  /** The Teams state the connector classifies this presence as (`InACall`, ...), `Available`, or null when unknown. */
-  teamsState?: string | null;
-  observedAt: number;
-}
-
-export interface DecisionView {
-  id: number;
-  at: number;
-  trigger: string;
-  action: string;
-  reason: string;
-  /** The reason in English words, for logs and API clients without a catalog. */
-  text: string;
-  /** The reason as a code with parameters, rendered in the reader's language by the components. */
-  reasonCode?: ReasonCode;
-  result: string;
-}
-
-export interface AgentView {
-  agentId: string;
-  name: string;
-  email: string;
-  teamId: string;
-  teamName: string;
-  teamsUserId: string | null;
-  state: string;
-  idleCodeId: string | null;
-  idleCodeName: string | null;
-  origin: string;
-  stateChangedAt: number;
-  /** True when the current idle was set by the connector. */
-  setByConnector: boolean;
-  presence: PresenceView | null;
-  pendingIdleCodeName: string | null;
-  releaseDueAt: number | null;
-  pausedUntil: number | null;
-  syncEnabled: boolean;
-  lastDecision: DecisionView | null;
-  /** Why sync is not acting right now, in words (stale presence, connector inactive...), or null. */
-  notice: string | null;
-  /** The same notice as a code with parameters (`notice.presence-stale` ...), or null. */
-  noticeCode?: ReasonCode | null;
-}
-
-export interface DirectoryEntryView {
-  id: string;
-  displayName: string;
-  department: string | null;
-  jobTitle: string | null;
-  phone: string;
-  presence: PresenceView | null;
-}
 
 export interface ServerToClientEvents {
   'agent:view': (view: AgentView) => void;

@@ -1,6 +1,6 @@
 import type { IdleCode } from '../domain/agent.js';
 import type { MappingProfile } from '../domain/mapping.js';
-import type { DecisionView } from '../gateway/contract.js';
+import type { DecisionView } from './view-types.js';
 import type { Clock, Stores } from '../ports.js';
 import type { AgentRecord } from '../store/agent-store.js';
 import type { Lifecycle } from '../store/connector-store.js';

@@ -1,6 +1,6 @@
 import type { Decision, DecisionInput, Trigger } from '../domain/decide.js';
 import { decisionReason } from '../domain/describe.js';
-import type { DecisionView } from '../gateway/contract.js';
+import type { DecisionView } from './view-types.js';
 import type { Stores } from '../ports.js';
 import type { AgentRecord } from '../store/agent-store.js';
 import type { AuditResult } from '../store/audit-store.js';

@@ -2,7 +2,7 @@ import { connectorOwnsIdle } from '../domain/decide.js';
 import { noticeReason, TEAMS_STATE_LABEL, type ReasonCode } from '../domain/describe.js';
 import { pullsTeamsToCc } from '../domain/mapping.js';
 import { classifyPresence, type Presence } from '../domain/presence.js';
-import type { AgentView, DirectoryEntryView, PresenceView } from '../gateway/contract.js';
+import type { AgentView, DirectoryEntryView, PresenceView } from './view-types.js';
 import type { DirectoryEntry } from '../ports.js';
 import type { AgentRecord } from '../store/agent-store.js';
 import type { AgentRegistry } from './agent-registry.js';

@@ -146,6 +146,11 @@ describe('architecture boundaries (import graph)', () => {
     expect(show(bad)).toEqual([]);
   });
 
+  it('services depend on no transport: they import neither gateway/ nor http/', () => {
+    const bad = EDGES.filter((e) => under(e.from, 'server/services') && e.target && (under(e.target, 'server/gateway') || under(e.target, 'server/http')));
+    expect(show(bad)).toEqual([]);
+  });
+
   it('services reach storage only through the ports: no value import from store/', () => {
     const bad = EDGES.filter((e) => under(e.from, 'server/services') && e.target && under(e.target, 'server/store') && !e.typeOnly);
     expect(show(bad)).toEqual([]);
