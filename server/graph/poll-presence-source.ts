@@ -3,6 +3,7 @@ import type { Logger } from '../logger.js';
 import type { Clock, PresenceEvent, PresenceSource, PresenceSourceHealth } from '../ports.js';
 import { CallBudget } from './call-budget.js';
 import { MAX_IDS_PER_CALL } from './presence-api.js';
+import { IsolatedUsers } from './isolation.js';
 import { PresencePoller } from './presence-poller.js';
 import { PresenceTracker } from './presence-tracker.js';
 
@@ -39,6 +40,8 @@ export class PollPresenceSource implements PresenceSource {
   private active = false;
   private intervalMs: number;
   private lagMs = 0;
+  /** Users whose presence Graph refuses (deleted, unknown): read no more, so their batch-mates stay fresh. */
+  readonly isolation = new IsolatedUsers();
 
   constructor(private readonly options: PollPresenceSourceOptions) {
     this.budget = new CallBudget(options.throttleWindowMs, options.throttleLimit, options.budgetShare);
@@ -49,6 +52,7 @@ export class PollPresenceSource implements PresenceSource {
       budget: this.budget,
       tracker: this.tracker,
       concurrency: options.concurrency,
+      isolation: this.isolation,
     });
     this.intervalMs = options.minPollIntervalMs;
   }
@@ -70,6 +74,7 @@ export class PollPresenceSource implements PresenceSource {
   watch(teamsUserIds: readonly string[]): void {
     this.ids = [...new Set(teamsUserIds)];
     this.tracker.retain(this.ids);
+    this.isolation.retain(this.ids);
     this.intervalMs = pollIntervalMs(this.ids.length, this.budget, this.options.minPollIntervalMs);
   }
 
@@ -83,6 +88,7 @@ export class PollPresenceSource implements PresenceSource {
       pollIntervalMs: this.intervalMs,
       pollLagMs: this.lagMs,
       graphCalls: s.graphCalls,
+      isolatedUsers: this.isolation.list(),
     };
   }
 
