@@ -9,6 +9,7 @@ import { demoUsers, startGraphEmulator } from './index.js';
  *   tsx emulators/graph/main.ts --port 0 --users 10000 [--tenant-id ..] [--client-id ..] [--client-secret ..]
  *     [--throttle-limit 1500] [--throttle-window-ms 30000] [--token-lifetime-sec 3599]
  *     [--delivery fast|realistic] [--validation-token v1|v2] [--unknown-presence-ids reject|presence-unknown] [--verbose]
+ *     [--mfa-users upn1,upn2] [--redirect-uris https://host/cb,http://127.0.0.1/cb]
  * Prints ONE JSON line on stdout once listening: {"url","caCertPath","tenantId","clientId","clientSecret"};
  * the CA PEM lives in a temp directory removed on SIGTERM/SIGINT. Logs (with --verbose) go to stderr.
  */
@@ -26,6 +27,8 @@ const { values } = parseArgs({
     'validation-token': { type: 'string', default: 'v1' },
     'unknown-presence-ids': { type: 'string', default: 'reject' },
     verbose: { type: 'boolean', default: false },
+    'mfa-users': { type: 'string' },
+    'redirect-uris': { type: 'string' },
   },
 });
 
@@ -45,6 +48,8 @@ const oneOf = <T extends string>(v: string | undefined, name: string, allowed: r
   process.exit(2);
 };
 
+const list = (v: string | undefined): string[] => (v ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+
 const emulator = await startGraphEmulator({
   delivery: oneOf(values.delivery, 'delivery', ['fast', 'realistic'] as const),
   validationTokenVersion: oneOf(values['validation-token'], 'validation-token', ['v1', 'v2'] as const),
@@ -58,6 +63,8 @@ const emulator = await startGraphEmulator({
   throttleWindowMs: num(values['throttle-window-ms'], 'throttle-window-ms'),
   tokenLifetimeSec: num(values['token-lifetime-sec'], 'token-lifetime-sec'),
   quiet: !values.verbose,
+  mfaUsers: list(values['mfa-users']),
+  redirectUris: list(values['redirect-uris']),
 });
 
 const dir = mkdtempSync(join(tmpdir(), 'graph-emulator-'));
