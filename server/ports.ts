@@ -231,6 +231,11 @@ export interface ContactCenter {
    */
   commandId?(target: { agentId: string; state: 'Available' | 'Idle'; idleCodeId?: string }): string;
   /**
+   * Withdraws the agent's command while it still waits for the contact center's request budget (its `setState`
+   * rejects); true when it was withdrawn and therefore never sent.
+   */
+  withdraw?(agentId: string): boolean;
+  /**
    * Sends a state change; resolves once the contact center accepted it (the result arrives as an event). An
    * adapter that writes the connector's marker into the reason text returns the marker's `commandId`.
    */

@@ -134,6 +134,17 @@ export class CommandScheduler {
     });
   }
 
+  /** Withdraws the request waiting with this key (its caller gets a SupersededError); true when one was waiting. */
+  cancel(key: string): boolean {
+    const w = this.byKey.get(key);
+    if (!w || w.done) return false;
+    w.done = true;
+    this.byKey.delete(key);
+    this.supersededCount++;
+    w.reject(new SupersededError(key));
+    return true;
+  }
+
   /** A 429 (or a 503 with Retry-After): nothing is sent before `retryAfterMs` has passed, and the burst is spent. */
   throttled(retryAfterMs: number): void {
     this.throttledCount++;

@@ -149,6 +149,8 @@ export class CommandTracker {
       }
     } catch (err) {
       if (this.stopped) return;
+      // Withdrawn or replaced while waiting for budget: already settled by whoever superseded it.
+      if ((err as Error).name === 'SupersededError' && this.d.registry.agents.get(item.agentId)?.inFlight?.auditId !== item.auditId) return;
       this.d.batch(() => this.fail(item.agentId, item.auditId, (err as Error).message));
       this.d.agentsChanged([item.agentId]);
     }

@@ -157,8 +157,10 @@ export class SyncService {
   }
 
   private evaluate(agentId: string, trigger: Trigger, o: EvaluateOptions = {}): void {
-    const agent = { ...this.d.registry.agents.get(agentId)!, ...o.patch };
+    let agent = { ...this.d.registry.agents.get(agentId)!, ...o.patch };
     const now = this.d.clock.now();
+    const withdrawn = this.withdrawUnwanted(agent, trigger, o.previousCc, now);
+    if (withdrawn) agent = { ...agent, ...withdrawn };
     const input = decisionInput(this.d, agent, trigger, o.previousCc);
     const { decision, memory } = decide(input);
     // Results are not guaranteed to arrive (Webex delivers events at least once, not always): decide again
@@ -166,7 +168,7 @@ export class SyncService {
     if (decision.action === 'skip' && decision.reason === 'command-in-flight' && agent.inFlight) {
       this.commands.checkAt(agent.inFlight.sentAt + this.d.config.commandTimeoutMs + 1);
     }
-    const patch: Partial<AgentRecord> = { ...o.patch };
+    const patch: Partial<AgentRecord> = { ...o.patch, ...withdrawn };
     if (memory.pendingIdleCodeId !== undefined) patch.pendingIdleCodeId = memory.pendingIdleCodeId;
     if (memory.overridePresence !== undefined) patch.overridePresence = memory.overridePresence;
     if (memory.releaseDueAt !== undefined && memory.releaseDueAt !== agent.releaseDueAt) {
@@ -182,5 +184,19 @@ export class SyncService {
       patch.inFlight = this.commands.start(agent, decision, auditId, text, o.observedAt ?? null, now);
     }
     this.d.registry.updateAgent(agentId, patch, view ?? undefined);
+  }
+
+  /**
+   * Coalescing under the contact center's request budget: a command still waiting for budget that the agent no
+   * longer needs (Teams busy again before the release went out) is withdrawn, so only the latest wanted state is
+   * ever sent and a queued release plus the idle that would undo it cost no request at all.
+   */
+  private withdrawUnwanted(agent: Readonly<AgentRecord>, trigger: Trigger, previousCc: EvaluateOptions['previousCc'], now: number): Partial<AgentRecord> | null {
+    const f = agent.inFlight;
+    if (!f || f.trackingId || !this.d.cc.withdraw) return null;
+    const fresh = decide(decisionInput(this.d, { ...agent, inFlight: null }, trigger, previousCc)).decision;
+    const same = fresh.action === f.action && (fresh.action !== 'set-idle' || fresh.idleCodeId === f.idleCodeId);
+    if (same || !this.d.cc.withdraw(agent.id)) return null;
+    return this.commands.settle(agent, 'superseded', 'no longer wanted before the contact center had budget to send it', now);
   }
 }

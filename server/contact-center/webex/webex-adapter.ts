@@ -192,6 +192,7 @@ export function createWebexAdapter(options: WebexAdapterOptions): WebexAdapter {
 
     setState: (cmd: StateCommand) => commands.send(cmd),
     commandId: (target) => commands.newId(target),
+    withdraw: (agentId: string) => scheduler.cancel(agentId),
 
     async verifyAgentToken(token: string) {
       const person = await identity.me(token);
