@@ -61,6 +61,7 @@ export class ServiceAccountAuth implements ServiceAccountSignIn {
   private readonly cca: ConfidentialClientApplication;
   private readonly pending = new Map<string, { username: string; verifier: string; expiresAt: number; returnTo: string | null }>();
   private readonly forceRefresh = new Set<string>();
+  private readonly inflight = new Map<string, Promise<{ accessToken: string; expiresAt: number }>>();
   private readonly listeners: ((username: string) => void)[] = [];
   private unreadable: string | null = null;
 
@@ -195,8 +196,20 @@ export class ServiceAccountAuth implements ServiceAccountSignIn {
     this.forceRefresh.add(username.toLowerCase());
   }
 
-  /** A delegated access token for the account, from the cache or renewed silently with its refresh token. */
-  async token(username: string): Promise<{ accessToken: string; expiresAt: number }> {
+  /**
+   * A delegated access token for the account, from the cache or renewed silently with its refresh token. Calls
+   * for one account share a renewal in flight, so a refresh token is never redeemed twice at once.
+   */
+  token(username: string): Promise<{ accessToken: string; expiresAt: number }> {
+    const key = username.toLowerCase();
+    const running = this.inflight.get(key);
+    if (running) return running;
+    const p = this.acquire(username).finally(() => this.inflight.delete(key));
+    this.inflight.set(key, p);
+    return p;
+  }
+
+  private async acquire(username: string): Promise<{ accessToken: string; expiresAt: number }> {
     const now = this.o.clock.now();
     const record = this.o.store.account(username);
     if (!record) throw new SignInRequiredError(username, 'it was never signed in');

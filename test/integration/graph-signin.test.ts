@@ -135,7 +135,9 @@ describe('service-account sign-in (authorization code + PKCE, MFA)', () => {
     const grantsBefore = (await c.control<{ routes: Record<string, Record<string, number>> }>('GET', 'stats')).routes['POST /:tenant/oauth2/v2.0/token']?.['200'] ?? 0;
     // As after a 401 from Graph: the cached access token is not reused.
     restarted.serviceAccountAuth!.invalidate(SVC1);
-    const renewed = await restarted.delegatedToken({ username: SVC1 });
+    // Three callers at once share one renewal: the (single-use) refresh token is redeemed once.
+    const [renewed, second, third] = await Promise.all([1, 2, 3].map(() => restarted.delegatedToken({ username: SVC1 })));
+    expect(new Set([renewed, second, third]).size).toBe(1);
     expect(renewed).not.toBe(before);
     const grantsAfter = (await c.control<{ routes: Record<string, Record<string, number>> }>('GET', 'stats')).routes['POST /:tenant/oauth2/v2.0/token']?.['200'] ?? 0;
     expect(grantsAfter).toBe(grantsBefore + 1);
