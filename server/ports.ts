@@ -213,6 +213,37 @@ export interface StateCommand {
   commandId?: string;
 }
 
+/** The contact center's request budget and credential, for the status API, the admin page and Prometheus gauges. */
+export interface ContactCenterDetails {
+  budget: {
+    /** Requests per minute allowed per client id, and those used in the last minute (count and share). */
+    perMinute: number;
+    usedLastMinute: number;
+    budgetUse: number;
+    /** Waiting for budget, per priority: 1 idle a busy agent, 2 release, 3 switch idle code, 4 reads. */
+    queued: { p1: number; p2: number; p3: number; p4: number };
+    /** Longest wait of anything still queued (ms). */
+    oldestWaitMs: number;
+    granted: { p1: number; p2: number; p3: number; p4: number };
+    /** Commands replaced or withdrawn before they were sent. */
+    superseded: number;
+    /** 429 answers seen, and until when a Retry-After holds every request back (ms epoch, or null). */
+    throttled: number;
+    pausedUntil: number | null;
+    commandsLastHour: number;
+    agentsLastHour: number;
+    readsLastHour: number;
+    /** At the last hour's change rate per agent, how many agents the budget serves (null before any command). */
+    capacityAgents: number | null;
+  };
+  /** Whom the connector acts as (People API), its token's kind and expiry. */
+  actingAs: { id: string; displayName: string } | null;
+  tokenKind: 'static' | 'oauth';
+  tokenExpiresAt: number | null;
+  credentialError: string | null;
+  events: 'webhook' | 'websocket';
+}
+
 export interface ContactCenter {
   readonly vendor: string;
   start(onEvent: (events: AgentEvent[]) => void): Promise<void>;
@@ -235,6 +266,8 @@ export interface ContactCenter {
    * rejects); true when it was withdrawn and therefore never sent.
    */
   withdraw?(agentId: string): boolean;
+  /** Budget use, queue depth, capacity estimate and credential, when the adapter has them. */
+  details?(): ContactCenterDetails;
   /**
    * Sends a state change; resolves once the contact center accepted it (the result arrives as an event). An
    * adapter that writes the connector's marker into the reason text returns the marker's `commandId`.

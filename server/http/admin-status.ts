@@ -39,6 +39,19 @@ export const adminStatusSchema = z
     adminConsentUrl: z.string(),
     unmatchedAgents: z.array(z.object({ agentId: z.string(), name: z.string(), email: z.string() })),
     counts: z.object({ agents: z.number().int(), matched: z.number().int(), connectorIdle: z.number().int() }),
+    contactCenter: z
+      .object({
+        budget: z.record(z.string(), z.unknown()).meta({
+          description: 'Request budget: perMinute, usedLastMinute, budgetUse, queued {p1..p4}, oldestWaitMs, granted, superseded, throttled, pausedUntil, commandsLastHour, agentsLastHour, readsLastHour, capacityAgents',
+        }),
+        actingAs: z.object({ id: z.string(), displayName: z.string() }).nullable(),
+        tokenKind: z.enum(['static', 'oauth']),
+        tokenExpiresAt: z.number().nullable(),
+        credentialError: z.string().nullable(),
+        events: z.enum(['webhook', 'websocket']),
+      })
+      .nullable()
+      .meta({ description: 'Contact-center request budget and credential (null when the adapter reports none)' }),
     readiness: readinessSchema.nullable(),
   })
   .meta({ id: 'AdminStatus' });

@@ -109,6 +109,7 @@ export function createServices(d: ServiceDeps) {
       permissions: lifecycle.lastPermissionChecks,
       adminConsentUrl: d.graphAdmin.adminConsentUrl(),
       unmatchedAgents: directory.unmatched(),
+      contactCenter: d.cc.details?.() ?? null,
       counts: {
         agents: all.length,
         matched: all.filter((a) => a.teamsUserId).length,

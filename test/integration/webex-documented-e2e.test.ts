@@ -104,6 +104,23 @@ describe('Webex on documented defaults, end to end', () => {
     expect(bad.status).toBe(401);
   });
 
+  it('the status API shows the budget, queue depth per priority, oldest wait, capacity and whom the connector acts as', async () => {
+    const key = rig.connector.stores.keys.create('status reader', 'admin', null, Date.now()).key;
+    const res = await fetch(`${rig.connector.url}/api/admin/status`, { headers: { authorization: `Bearer ${key}` } });
+    expect(res.status).toBe(200);
+    const cc = ((await res.json()) as { contactCenter: any }).contactCenter;
+    expect(cc.budget.perMinute).toBe(300);
+    expect(cc.budget.usedLastMinute).toBeGreaterThan(0);
+    expect(Object.keys(cc.budget.queued)).toEqual(['p1', 'p2', 'p3', 'p4']);
+    expect(cc.budget.oldestWaitMs).toBeGreaterThanOrEqual(0);
+    expect(cc.budget.commandsLastHour).toBeGreaterThan(0);
+    expect(cc.budget.capacityAgents).toBeGreaterThan(0);
+    expect(cc.actingAs).toMatchObject({ displayName: 'Sam Supervisor' });
+    expect(cc.tokenKind).toBe('oauth');
+    expect(cc.tokenExpiresAt).toBeGreaterThan(Date.now());
+    expect(cc.events).toBe('webhook');
+  });
+
   it('stays inside the budget: no request was refused with 429', async () => {
     const stats = (await rig.webexCtl('GET', '/_emulator/stats')).body as Record<string, unknown>;
     expect(stats.rateLimited ?? 0).toBe(0);

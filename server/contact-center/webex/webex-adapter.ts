@@ -212,6 +212,17 @@ export function createWebexAdapter(options: WebexAdapterOptions): WebexAdapter {
     },
 
     budget: () => scheduler.stats(),
+    details() {
+      const t = tokens.info();
+      return {
+        budget: scheduler.stats(),
+        actingAs: actingAs ? { id: actingAs.id, displayName: actingAs.displayName } : null,
+        tokenKind: t.kind,
+        tokenExpiresAt: t.expiresAt,
+        credentialError: t.lastError ?? identityError,
+        events: options.events,
+      };
+    },
     identityStatus: () => ({ actingAs, token: tokens.info(), lastError: identityError }),
     integrationUserId: () => actingAs?.id ?? null,
 
