@@ -90,10 +90,11 @@ export function agentHeader(s: AgentSituation, t: AgentT, fmt: Formatters): Agen
     return { kind: 'off', tone: 'offline', primary: t('header.off'), secondary: key in SHORT_NOTICES ? t(key) : '' };
   }
   if (view.pendingIdleCodeName) return { kind: 'pending', tone: 'busy', primary: teams, secondary: t('header.pending') };
-  if (view.setByConnector) return { kind: 'held', tone: 'busy', primary: teams, secondary: t('header.held') };
+  // A scheduled return comes first: the connector still holds the idle, but only until the settle delay passes.
   if (view.releaseDueAt != null) {
     return { kind: 'return', tone: 'available', primary: t('header.free'), secondary: t('header.returnAt', { time: fmt.time(view.releaseDueAt) }) };
   }
+  if (view.setByConnector) return { kind: 'held', tone: 'busy', primary: teams, secondary: t('header.held') };
   if (leftAlone(view)) return { kind: 'left-alone', tone: 'busy', primary: teams, secondary: t('header.leftAlone') };
   const tone: HeaderTone = BUSY_STATES.has(teamsStateOf(view) ?? '') ? 'busy' : view.presence ? 'available' : 'offline';
   return { kind: 'on', tone, primary: teams, secondary: t('header.on') };
@@ -161,12 +162,15 @@ export function agentDetails(s: AgentSituation, t: AgentT, fmt: Formatters): Age
   const reason = lastReason(view);
   out.push(
     reason && view.lastDecision
-      ? { testid: 'reason', text: t('latest', { when: fmt.relative(view.lastDecision.at, now), reason: reasonText(reason, fmt, view.lastDecision.text) }) }
+      ? { testid: 'reason', text: capitalise(t('latest', { when: fmt.relative(view.lastDecision.at, now), reason: reasonText(reason, fmt, view.lastDecision.text) }), fmt.locale) }
       : { testid: 'reason', text: t('noDecision') },
   );
   return out;
 }
 
 const NOTICES = { 'notice.connector-inactive': 1, 'notice.sync-disabled': 1, 'notice.unmatched': 1 };
+
+/** "vor 2 Minuten: …" stays as it is; "now: …" becomes "Now: …". */
+const capitalise = (text: string, locale: string): string => text.charAt(0).toLocaleUpperCase(locale) + text.slice(1);
 
 export const PAUSE_CHOICES = [15, 30, 60, 120] as const;

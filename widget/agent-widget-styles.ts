@@ -26,7 +26,6 @@ export const agentWidgetStyles = css`
   :host([compact]:not([compact='false'])) .bar {
     height: 48px;
     max-width: 232px;
-    overflow: hidden;
   }
   .indicator {
     flex: none;
@@ -67,8 +66,42 @@ export const agentWidgetStyles = css`
     line-height: var(--mds-font-lineheight-body-small);
     color: var(--tpc-muted);
   }
-  mdc-button {
+  .bar-button {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+    width: 100%;
+    min-width: 0;
+    height: 48px;
+    min-height: 48px;
+    padding: 4px 8px;
+    border: none;
+    border-radius: var(--tpc-radius);
+    background: transparent;
+    color: inherit;
+    text-align: start;
+    cursor: pointer;
+  }
+  .bar-button:hover {
+    background: var(--mds-color-theme-button-secondary-hover);
+  }
+  .bar-button:active {
+    background: var(--mds-color-theme-button-secondary-pressed);
+  }
+  .chevron {
     flex: none;
+    width: 7px;
+    height: 7px;
+    margin: 0 2px 4px 4px;
+    border-right: 2px solid currentColor;
+    border-bottom: 2px solid currentColor;
+    transform: rotate(45deg);
+    opacity: 0.8;
+  }
+  .bar-button[aria-expanded='true'] .chevron {
+    transform: rotate(225deg);
+    margin-bottom: 0;
+    margin-top: 4px;
   }
   .panel {
     display: flex;

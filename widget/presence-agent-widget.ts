@@ -100,29 +100,10 @@ export class PresenceAgentWidget extends LitElement {
   private resume = (): Promise<void> => this.act(() => this.connection.request('agent:resume'));
   private search = (query: string): Promise<Ack<DirectoryEntryView[]>> => this.connection.request('directory:search', { query });
 
-  private get details(): HTMLElement | null {
-    return this.renderRoot.querySelector<HTMLElement>('#details');
-  }
-
-  /** When the popover closed (light dismiss by this very click on the toggle), so the click does not reopen it. */
-  private closedAt = 0;
-
-  private toggleDetails = (): void => {
-    const panel = this.details;
-    if (!panel) return;
-    if (panel.matches(':popover-open')) panel.hidePopover();
-    else if (performance.now() - this.closedAt > 300) panel.showPopover();
-  };
-
   /** Places the compact details popover under its button, kept inside the viewport. */
   private onToggle(e: Event): void {
     const panel = e.target as HTMLElement;
-    const state = (e as ToggleEvent).newState;
-    this.renderRoot.querySelector('#details-toggle')?.setAttribute('aria-expanded', String(state === 'open'));
-    if (state !== 'open') {
-      this.closedAt = performance.now();
-      return;
-    }
+    if ((e as ToggleEvent).newState !== 'open') return;
     const button = this.renderRoot.querySelector<HTMLElement>('#details-toggle');
     if (!button) return;
     const rect = button.getBoundingClientRect();
@@ -146,25 +127,12 @@ export class PresenceAgentWidget extends LitElement {
     return html`
       <div class="root" lang=${this.i18n.locale}>
         <div class="bar" role="group" aria-label=${t('group')} data-testid="header" data-kind=${header.kind}>
-          <span class="indicator tone-${header.tone}" aria-hidden="true" data-testid="connection" data-status=${status}></span>
-          <span class="lines" title=${header.secondary ? `${header.primary} · ${header.secondary}` : header.primary}>
-            <span class="primary" data-testid="header-primary">${header.primary}</span>
-            ${header.secondary ? html`<span class="secondary" data-testid="header-secondary">${header.secondary}</span>` : nothing}
-          </span>
           ${this.compact
-            ? html`<mdc-button
-                id="details-toggle"
-                variant="tertiary"
-                size="28"
-                data-testid="details-toggle"
-                aria-haspopup="dialog"
-                aria-controls="details"
-                aria-expanded="false"
-                aria-label=${t('detailsLabel')}
-                @click=${this.toggleDetails}
-                >${t('details')}</mdc-button
-              >`
-            : nothing}
+            ? // In the Desktop header the whole bar opens the details: the most room for the words in 240 px.
+              html`<button id="details-toggle" class="bar-button" data-testid="details-toggle" popovertarget="details" title=${t('detailsLabel')}>
+                ${this.renderHeader(header, status)}<span class="chevron" aria-hidden="true"></span>
+              </button>`
+            : this.renderHeader(header, status)}
         </div>
         <div class="visually-hidden" role="status" aria-live="polite" data-testid="announcement">
           ${header.primary}${header.secondary ? `. ${header.secondary}` : ''}
@@ -176,6 +144,14 @@ export class PresenceAgentWidget extends LitElement {
           : html`<div class="panel">${this.renderDetails(s)}</div>`}
       </div>
     `;
+  }
+
+  private renderHeader(header: ReturnType<typeof agentHeader>, status: string) {
+    return html`<span class="indicator tone-${header.tone}" aria-hidden="true" data-testid="connection" data-status=${status}></span>
+      <span class="lines">
+        <span class="primary" data-testid="header-primary">${header.primary}</span>
+        ${header.secondary ? html`<span class="secondary" data-testid="header-secondary">${header.secondary}</span>` : nothing}
+      </span>`;
   }
 
   private renderDetails(s: AgentSituation) {
