@@ -148,3 +148,11 @@ describe('formatters', () => {
     expect(formatters('fr').relative(10 * 60_000, 0)).toBe('dans 10 minutes');
   });
 });
+
+describe('relative times near now', () => {
+  it('a few seconds of clock difference either way read as now', () => {
+    expect(formatters('en').relative(1_500, 0)).toBe('now');
+    expect(formatters('pt-BR').relative(-3_000, 0)).toBe('agora');
+    expect(formatters('en').relative(-30_000, 0)).toBe('30 seconds ago');
+  });
+});

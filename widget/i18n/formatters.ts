@@ -65,6 +65,8 @@ export function formatters(locale: Locale, timeZone?: string): Formatters {
     relative: (at, now) => {
       const diff = at - now;
       const abs = Math.abs(diff);
+      // Within ten seconds either way is "now": the browser's clock and the server's differ by that much.
+      if (abs < 10_000) return rel.format(0, 'second');
       if (abs < 45_000) return rel.format(Math.round(diff / 1000), 'second');
       if (abs < 45 * 60_000) return rel.format(Math.round(diff / 60_000), 'minute');
       if (abs < 36 * 3_600_000) return rel.format(Math.round(diff / 3_600_000), 'hour');
