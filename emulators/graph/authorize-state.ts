@@ -147,7 +147,8 @@ export class AuthorizeState {
       return { ok: false, aadsts: 70008, error: 'invalid_grant', description: 'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.' };
     }
     if (redirectUri !== issued.redirectUri) {
-      return { ok: false, aadsts: 500112, error: 'invalid_grant', description: 'The reply address does not match the reply address provided when requesting Authorization code.' };
+      // As observed in a real answer (PartnerCenterSamples/Reseller-Web-Application#73).
+      return { ok: false, aadsts: 50011, error: 'invalid_grant', description: `The reply address '${redirectUri ?? ''}' does not match the reply address '${issued.redirectUri}' provided when requesting Authorization code.` };
     }
     if (issued.codeChallenge !== null) {
       const derived = verifier === null ? null : issued.codeChallengeMethod === 'plain' ? verifier : s256(verifier);

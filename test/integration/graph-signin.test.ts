@@ -229,7 +229,8 @@ describe('the emulator enforces the code flow as Microsoft does', () => {
     const missing = await redeem(await codeFor(), null);
     expect(missing.json().error_codes).toEqual([50148]);
     const elsewhere = await redeem(await codeFor(), verifier, `http://127.0.0.1:4567/other`);
-    expect(elsewhere.json().error_codes).toEqual([500112]);
+    expect(elsewhere.json().error_codes).toEqual([50011]);
+    expect(elsewhere.json().error_description).toMatch(/does not match the reply address .* provided when requesting Authorization code/);
     const good = await codeFor();
     const ok = await redeem(good, verifier);
     expect(ok.status).toBe(200);
