@@ -1,5 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations } from './axe.js';
 import { startBrowserHarness, type BrowserHarness } from './browser-harness.js';
 
 let h: BrowserHarness;
@@ -28,7 +29,8 @@ describe('mapping editor in the sandbox, real Chromium', () => {
     await editor.getByTestId('save').click();
     await expect.poll(attr(settle, 'aria-invalid'), SECONDS).toBe('true');
     const fieldError = editor.locator('[data-testid="field-error"][data-field="settleDelayMs"]');
-    await expect.poll(text(fieldError), SECONDS).not.toBe('');
+    // In words a supervisor understands, at the field, not the validator's wording.
+    await expect.poll(text(fieldError), SECONDS).toBe('Enter a delay from 0 to 600 seconds.');
     // The message is wired to the input for assistive technology.
     const describedBy = await settle.getAttribute('aria-describedby');
     expect(describedBy?.split(' ')).toContain(await fieldError.getAttribute('id'));
@@ -43,6 +45,54 @@ describe('mapping editor in the sandbox, real Chromium', () => {
     await expect.poll(text(editor.getByTestId('save-status')), SECONDS).not.toBe('');
     expect(await fieldError.count()).toBe(0);
     await expect.poll(() => h.sandbox.connector.stores.profiles.all().find((p) => p.id === 'default')?.settleDelayMs, SECONDS).toBe(7000);
+  });
+});
+
+describe('mapping editor language and validation words', () => {
+  it('says what to fix at each field in the supervisor’s language, and switches live with the page language', async () => {
+    const page = await h.open('?view=supervisor');
+    const editor = page.locator('presence-mapping-editor');
+    await expect.poll(() => editor.getByTestId('rule-row').count(), SECONDS).toBeGreaterThan(0);
+    const name = editor.getByTestId('profile-name');
+    await name.fill('');
+    await editor.getByTestId('add-rule').click();
+    await editor.getByTestId('save').click();
+    const nameError = editor.locator('[data-testid="field-error"][data-field="name"]');
+    await expect.poll(text(nameError), SECONDS).toBe('Give the profile a name.');
+    const rows = await editor.getByTestId('rule-row').count();
+    const ruleError = editor.locator(`[data-testid="field-error"][data-field="rules[${rows - 1}].idleCodeId"]`);
+    await expect.poll(text(ruleError), SECONDS).toMatch(/^Choose the idle code agents get while .+\.$/);
+    expect(await text(editor.getByTestId('save-status'))()).toBe('Not saved: check the highlighted fields.');
+
+    await page.evaluate(() => (document.documentElement.lang = 'de'));
+    await expect.poll(text(nameError), SECONDS).toBe('Geben Sie dem Profil einen Namen.');
+    await expect.poll(text(ruleError), SECONDS).toMatch(/^Wählen Sie den Grund, den Agenten erhalten, solange .+\.$/);
+    expect(await text(editor.getByTestId('save-status'))()).toBe('Nicht gespeichert: Prüfen Sie die markierten Felder.');
+    await h.screenshot(page, 'presence-mapping-editor', 'mapping-editor-invalid-de');
+    await page.evaluate(() => (document.documentElement.lang = 'es'));
+    await expect.poll(text(nameError), SECONDS).toBe('Ponle un nombre al perfil.');
+    await page.evaluate(() => (document.documentElement.lang = 'en'));
+  });
+});
+
+// Before the lifecycle test below, which deletes the connector and its profiles.
+describe('accessibility of the editor and the admin page (axe-core), both themes', () => {
+  it.each(['light', 'dark'])('%s', async (theme) => {
+    for (const [view, tag] of [
+      ['supervisor', 'presence-mapping-editor'],
+      ['admin', 'presence-connector-admin'],
+    ] as const) {
+      const page = await h.open(`?view=${view}`);
+      const el = page.locator(tag);
+      await el.evaluate((node, t) => node.setAttribute('theme', t), theme);
+      if (view === 'supervisor') await expect.poll(() => el.getByTestId('rule-row').count(), SECONDS).toBeGreaterThan(0);
+      else await expect.poll(() => el.getByTestId('health').count(), SECONDS).toBe(1);
+      expect(JSON.stringify(await axeViolations(page, tag)), `${tag} ${theme}`).toBe('[]');
+      await page.evaluate(() => (document.documentElement.lang = 'it'));
+      await page.waitForTimeout(100);
+      expect(JSON.stringify(await axeViolations(page, tag)), `${tag} ${theme} it`).toBe('[]');
+      await h.screenshot(page, tag, `${tag}-${theme}-it`);
+    }
   });
 });
 
