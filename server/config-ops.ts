@@ -33,3 +33,35 @@ export const OPS_ENV: Record<string, string> = {
   TPC_AUDIT_PRUNE_INTERVAL_MS: 'ops.auditPruneIntervalMs',
   TPC_AUDIT_PRUNE_BATCH: 'ops.auditPruneBatch',
 };
+
+/**
+ * The config file is JSON with comments (config.example.jsonc): line and block comments outside strings are
+ * blanked out (with spaces, so a JSON error still points at the right position) before parsing.
+ */
+export function withoutComments(text: string): string {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i]!;
+    if (c === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j + 1;
+    } else if (c === '/' && text[i + 1] === '/') {
+      const end = text.indexOf('\n', i);
+      const stop = end < 0 ? text.length : end;
+      out += ' '.repeat(stop - i);
+      i = stop;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      const stop = end < 0 ? text.length : end + 2;
+      out += text.slice(i, stop).replace(/[^\n]/g, ' ');
+      i = stop;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { OPS_ENV, opsConfigSchema } from './config-ops.js';
+import { OPS_ENV, opsConfigSchema, withoutComments } from './config-ops.js';
 import { parseTokenCacheKey } from './graph/service-account-cipher.js';
 import { describeIssues } from './validation.js';
 
@@ -108,7 +108,7 @@ export const configSchema = z.strictObject({
 export type Config = Readonly<z.infer<typeof configSchema>>;
 
 /** Environment variable → config path. Values are strings; the schema coerces. */
-const ENV_MAP: Record<string, string> = {
+export const ENV_MAP: Record<string, string> = {
   ...OPS_ENV,
   TPC_MODE: 'mode',
   TPC_HOST: 'host',
@@ -180,7 +180,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const file = env.TPC_CONFIG_FILE;
   if (file) {
     try {
-      const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+      const parsed: unknown = JSON.parse(withoutComments(readFileSync(file, 'utf8')));
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) problems.push(`TPC_CONFIG_FILE (${file}): must hold a JSON object`);
       else raw = parsed as Record<string, unknown>;
     } catch (err) {
@@ -222,30 +222,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }
   }
   if (result.success) problems.push(...serviceAccountProblems(result.data.graph));
+  // Required settings are listed with every other problem, even when some value is also malformed.
+  const candidate = (result.success ? result.data : raw) as Config;
+  if (candidate.mode === 'live') problems.push(...liveModeMissing(candidate));
   if (problems.length > 0 || !result.success) throw new ConfigError(problems);
   const config = result.data;
-  if (config.mode === 'live') {
-    const need: [unknown, string][] = [
-      [config.graph.tenantId, 'graph.tenantId (TPC_GRAPH_TENANT_ID)'],
-      [config.graph.clientId, 'graph.clientId (TPC_GRAPH_CLIENT_ID)'],
-      [config.graph.clientSecret ?? config.graph.certificatePath, 'graph.clientSecret or graph.certificatePath'],
-      [config.webex.baseUrl, 'webex.baseUrl (TPC_WEBEX_BASE_URL)'],
-      [config.webex.orgId, 'webex.orgId (TPC_WEBEX_ORG_ID)'],
-      [
-        config.webex.accessToken ?? (config.webex.clientId && config.webex.clientSecret && config.webex.refreshToken),
-        'webex.accessToken (TPC_WEBEX_ACCESS_TOKEN), or webex.clientId, clientSecret and refreshToken',
-      ],
-    ];
-    const missing = need.filter(([v]) => !v).map(([, name]) => `${name}: required in live mode`);
-    if (config.graph.presenceMode === 'subscribe' && !config.publicUrl) missing.push('publicUrl (TPC_PUBLIC_URL): required for subscribe mode');
-    if (config.webex.events === 'webhook' && !config.publicUrl) missing.push('publicUrl (TPC_PUBLIC_URL): required for Webex webhooks (webex.events)');
-    if (config.webex.events === 'webhook' && !config.webex.webhookSecret) missing.push('webex.webhookSecret (TPC_WEBEX_WEBHOOK_SECRET): required for Webex webhooks (32–256 characters)');
-    if (config.graph.presenceMode === 'subscribe' && config.graph.serviceAccounts.length === 0) missing.push('graph.serviceAccounts (TPC_GRAPH_SERVICE_ACCOUNTS): required for subscribe mode');
-    if (config.graph.serviceAccountAuth === 'authorization-code' && config.graph.serviceAccounts.length > 0 && !config.graph.tokenCacheKey) {
-      missing.push('graph.tokenCacheKey (TPC_GRAPH_TOKEN_CACHE_KEY or _FILE): required to keep signed-in service accounts');
-    }
-    if (missing.length) throw new ConfigError(missing);
-  }
   return deepFreeze(config);
 }
 
@@ -266,6 +247,40 @@ function serviceAccountProblems(graph: z.infer<typeof configSchema>['graph']): s
     }
   }
   return out;
+}
+
+/** What live mode (and subscribe mode, webhook events) still needs; works on the parsed config or the raw input. */
+function liveModeMissing(config: Config): string[] {
+  const graph = config.graph ?? ({} as Config['graph']);
+  const webex = config.webex ?? ({} as Config['webex']);
+  // The raw input has no defaults and may hold the service accounts as the environment's comma list.
+  const accounts: unknown = graph.serviceAccounts;
+  const serviceAccounts = Array.isArray(accounts) ? accounts : typeof accounts === 'string' && accounts.trim() ? [{ username: accounts }] : [];
+  config = {
+    ...config,
+    graph: { ...graph, serviceAccounts, presenceMode: graph.presenceMode ?? 'poll', serviceAccountAuth: graph.serviceAccountAuth ?? 'authorization-code' },
+    webex: { ...webex, events: webex.events ?? 'websocket' },
+  };
+  const need: [unknown, string][] = [
+    [config.graph.tenantId, 'graph.tenantId (TPC_GRAPH_TENANT_ID)'],
+    [config.graph.clientId, 'graph.clientId (TPC_GRAPH_CLIENT_ID)'],
+    [config.graph.clientSecret ?? config.graph.certificatePath, 'graph.clientSecret or graph.certificatePath'],
+    [config.webex.baseUrl, 'webex.baseUrl (TPC_WEBEX_BASE_URL)'],
+    [config.webex.orgId, 'webex.orgId (TPC_WEBEX_ORG_ID)'],
+    [
+      config.webex.accessToken ?? (config.webex.clientId && config.webex.clientSecret && config.webex.refreshToken),
+      'webex.accessToken (TPC_WEBEX_ACCESS_TOKEN), or webex.clientId, clientSecret and refreshToken',
+    ],
+  ];
+  const missing = need.filter(([v]) => !v).map(([, name]) => `${name}: required in live mode`);
+  if (config.graph.presenceMode === 'subscribe' && !config.publicUrl) missing.push('publicUrl (TPC_PUBLIC_URL): required for subscribe mode');
+  if (config.webex.events === 'webhook' && !config.publicUrl) missing.push('publicUrl (TPC_PUBLIC_URL): required for Webex webhooks (webex.events)');
+  if (config.webex.events === 'webhook' && !config.webex.webhookSecret) missing.push('webex.webhookSecret (TPC_WEBEX_WEBHOOK_SECRET): required for Webex webhooks (32–256 characters)');
+  if (config.graph.presenceMode === 'subscribe' && config.graph.serviceAccounts.length === 0) missing.push('graph.serviceAccounts (TPC_GRAPH_SERVICE_ACCOUNTS): required for subscribe mode');
+  if (config.graph.serviceAccountAuth === 'authorization-code' && config.graph.serviceAccounts.length > 0 && !config.graph.tokenCacheKey) {
+    missing.push('graph.tokenCacheKey (TPC_GRAPH_TOKEN_CACHE_KEY or _FILE): required to keep signed-in service accounts');
+  }
+  return missing;
 }
 
 function jsonProblem(err: SyntaxError): string {
