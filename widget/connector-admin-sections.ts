@@ -203,6 +203,42 @@ export function renderIsolated(users: Rec[], c: Ctx) {
     </table>`;
 }
 
+interface Credential {
+  actingAs?: { id: string; displayName: string } | null;
+  tokenKind?: string;
+  tokenExpiresAt?: number | null;
+  credentialError?: string | null;
+  events?: string;
+}
+
+/** The fields of the contact-center object this page renders as the credential section. */
+const CREDENTIAL_KEYS = ['actingAs', 'tokenKind', 'tokenExpiresAt', 'credentialError', 'events'] as const;
+
+export function credentialOf(status: AdminStatus): { path: string; value: Credential } | null {
+  const cc = (status as unknown as Rec).contactCenter;
+  return isRec(cc) && CREDENTIAL_KEYS.some((k) => k in cc) ? { path: 'contactCenter', value: cc as Credential } : null;
+}
+
+/** Whom the connector acts as at the contact center, its token and how agent events arrive. */
+export function renderCredential(cred: Credential, c: Ctx) {
+  const { t } = c;
+  const rows: Array<[string, string, string, boolean?]> = [
+    ['acting-as', t('cred.actingAs'), cred.actingAs ? `${cred.actingAs.displayName} (${cred.actingAs.id})` : t('cred.unknown')],
+  ];
+  if (cred.tokenKind) rows.push(['token', t('cred.token'), cred.tokenKind === 'oauth' ? t('cred.oauth') : cred.tokenKind === 'static' ? t('cred.static') : cred.tokenKind]);
+  if ('tokenExpiresAt' in cred) {
+    const at = num(cred.tokenExpiresAt);
+    rows.push(['expires', t('cred.expires'), at == null ? t('cred.noExpiry') : `${c.fmt.dateTime(at)} (${c.fmt.relative(at, c.now)})`, at != null && at < c.now]);
+  }
+  if (cred.credentialError) rows.push(['error', t('cred.error'), cred.credentialError, true]);
+  if (cred.events) rows.push(['events', t('cred.events'), cred.events === 'webhook' ? t('cred.webhook') : cred.events === 'websocket' ? t('cred.websocket') : cred.events]);
+  return html`<table data-testid="credential">
+    <tbody>
+      ${rows.map(([key, label, value, bad]) => html`<tr data-credential=${key}><th scope="row">${label}</th><td class=${bad ? 'error' : ''}>${value}</td></tr>`)}
+    </tbody>
+  </table>`;
+}
+
 export function renderPermissions(status: AdminStatus, c: Ctx) {
   const { t } = c;
   const perms = status.permissions ?? [];
@@ -300,10 +336,21 @@ export function otherFields(status: AdminStatus, skip: readonly string[]): Array
   for (const [k, v] of Object.entries(status as unknown as Rec)) {
     if (k === 'health' && isRec(v)) {
       for (const [hk, hv] of Object.entries(v)) if (!HEALTH_KEYS.has(hk) && !skip.includes(`health.${hk}`)) out.push([hk, hv]);
-    } else if (!KNOWN_TOP.has(k) && !skip.includes(k)) out.push([k, v]);
+    } else if (!KNOWN_TOP.has(k) && !skip.includes(k)) {
+      if (!isRec(v)) {
+        out.push([k, v]);
+        continue;
+      }
+      // Keys of this object that a section above already shows are left out of the generic view.
+      const rest = Object.entries(v).filter(([sub]) => !skip.includes(`${k}.${sub}`));
+      if (rest.length > 0) out.push([k, Object.fromEntries(rest)]);
+    }
   }
   return out;
 }
+
+/** The paths a credential section covers, for {@link otherFields}. */
+export const credentialPaths = (path: string): string[] => CREDENTIAL_KEYS.map((k) => `${path}.${k}`);
 
 export function renderOther(fields: Array<[string, unknown]>, c: Ctx) {
   return html`<table data-testid="other-status">

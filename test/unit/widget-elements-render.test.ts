@@ -149,12 +149,26 @@ describe('<presence-connector-admin> rendering', () => {
       },
       health: {
         ...status().health,
-        budget: { perMinute: 300, usedLastMinute: 120, budgetUse: 0.4, queued: { p1: 2, p2: 1, p3: 0, p4: 7 }, oldestWaitMs: 2500, capacityAgents: 1250, superseded: 4, throttled: 0, pausedUntil: null },
         isolatedUsers: [{ teamsUserId: 'u-9', reason: 'deleted', since: Date.now() - 60_000, detail: 'Graph answered 404' }],
         presenceCatches: { notification: 40, reconcile: 2 },
       },
     } as never;
+    (el.status as unknown as Record<string, unknown>).contactCenter = {
+      budget: { perMinute: 300, usedLastMinute: 120, budgetUse: 0.4, queued: { p1: 2, p2: 1, p3: 0, p4: 7 }, oldestWaitMs: 2500, capacityAgents: 1250, superseded: 4, throttled: 0, pausedUntil: null },
+      actingAs: { id: 'p-1', displayName: 'Contoso Presence Connector' },
+      tokenKind: 'oauth',
+      tokenExpiresAt: null,
+      credentialError: null,
+      events: 'webhook',
+      teamsInScope: ['Billing'],
+    };
     const words = text(render(el));
+    expect(words).toContain('Acts as Contoso Presence Connector (p-1)');
+    expect(words).toContain('Token OAuth, refreshed by the connector');
+    expect(words).toContain('Agent events arrive by Webhooks');
+    // Only what no section shows stays in the generic view.
+    expect(words).toContain('Contact center Teams in scope Billing');
+    expect(words).not.toContain('Per minute');
     expect(words).toContain('The connector runs, but a service it depends on is failing: Microsoft Graph: connect ECONNREFUSED');
     expect(words).toContain('Microsoft Graph Failing: connect ECONNREFUSED');
     expect(words).toContain('Budget use 120 of 300 requests in the last minute (40%)');
