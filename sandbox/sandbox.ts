@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { request as httpsRequest } from 'node:https';
+import { createServer } from 'node:net';
 import express from 'express';
 import { startGraphEmulator, type GraphEmulator } from '../emulators/graph/index.js';
 import { startWebexEmulator, type WebexEmulator } from '../emulators/webex-cc/index.js';
@@ -39,15 +41,18 @@ export interface Sandbox {
 export async function startSandbox(base: Config, logger: Logger): Promise<Sandbox> {
   const serviceAccounts = await sandboxServiceAccounts(base);
   const graph: GraphEmulator = await startGraphEmulator({ quiet: true, ...serviceAccounts.emulator });
-  // Undocumented emulator conveniences the connector still relies on (emulators/webex-cc/README.md, "not documented behaviour").
-  const webex: WebexEmulator = await startWebexEmulator({ quiet: true, inventions: { orgWideSocket: true, adminActsOnAnyAgent: true, peopleOnCcHost: true, changedByActors: true, echoTrackingId: true, legacyContactFrames: true, activitiesOverlap: true, codeSwitchMovesStateTime: true }, rateLimitPerMinute: 0 });
+  // Webex on its documented defaults; the one flag is delivery to the connector's loopback webhook (Webex delivers
+  // only to https on port 443), so the connector's port is fixed before it listens.
+  const webex: WebexEmulator = await startWebexEmulator({ quiet: true, inventions: { loopbackWebhooks: true } });
+  const port = serviceAccounts.port === 0 ? await loopbackPort() : serviceAccounts.port;
   const config = loadConfig(
     {},
     {
       mode: 'sandbox',
       // The sandbox serves demo keys at /sandbox/info: it only ever listens on loopback.
       host: '127.0.0.1',
-      port: serviceAccounts.port,
+      port,
+      publicUrl: `http://127.0.0.1:${port}`,
       dbPath: base.dbPath,
       logLevel: base.logLevel,
       'sync.reconcileIntervalMs': 30_000,
@@ -63,8 +68,11 @@ export async function startSandbox(base: Config, logger: Logger): Promise<Sandbo
       // People API and OAuth live on their own origin, as webexapis.com does.
       'webex.identityBaseUrl': webex.identityUrl,
       'webex.orgId': webex.orgId,
-      'webex.accessToken': webex.integrationToken,
-      'webex.events': 'websocket',
+      // A supervisor changes agents' states; the administrator registers the webhook (supervisors may not).
+      'webex.accessToken': webex.supervisorToken,
+      'webex.adminAccessToken': webex.integrationToken,
+      'webex.events': 'webhook',
+      'webex.webhookSecret': randomBytes(24).toString('hex'),
     },
   );
   let info: SandboxInfo | null = null;
@@ -164,4 +172,15 @@ function routes(build: (router: express.Router) => void): HttpHandler {
   const router = express.Router();
   build(router);
   return router;
+}
+
+function loopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
 }
