@@ -79,6 +79,21 @@ export class CommandTracker {
     return { inFlight: null, appliedCommand: applied };
   }
 
+  /**
+   * Coalescing under the contact center's request budget: a command still waiting for budget that the agent no
+   * longer needs (Teams busy again before the release went out) is withdrawn, so only the latest wanted state is
+   * ever sent and a queued release plus the idle that would undo it cost no request at all. `wanted` is what the
+   * rule decides without the command in flight; returns the agent's changes when the command was withdrawn.
+   */
+  withdrawIfUnwanted(agent: Readonly<AgentRecord>, wanted: () => Decision, now: number): Partial<AgentRecord> | null {
+    const f = agent.inFlight;
+    if (!f || f.trackingId || !this.d.cc.withdraw) return null;
+    const fresh = wanted();
+    const same = fresh.action === f.action && (fresh.action !== 'set-idle' || fresh.idleCodeId === f.idleCodeId);
+    if (same || !this.d.cc.withdraw(agent.id)) return null;
+    return this.settle(agent, 'superseded', 'no longer wanted before the contact center had budget to send it', now);
+  }
+
   flush(): void {
     for (const item of this.outbox.splice(0)) void this.send(item);
   }

@@ -159,7 +159,8 @@ export class SyncService {
   private evaluate(agentId: string, trigger: Trigger, o: EvaluateOptions = {}): void {
     let agent = { ...this.d.registry.agents.get(agentId)!, ...o.patch };
     const now = this.d.clock.now();
-    const withdrawn = this.withdrawUnwanted(agent, trigger, o.previousCc, now);
+    // Under the request budget a command still queued that the agent no longer wants is withdrawn (CommandTracker).
+    const withdrawn = this.commands.withdrawIfUnwanted(agent, () => decide(decisionInput(this.d, { ...agent, inFlight: null }, trigger, o.previousCc)).decision, now);
     if (withdrawn) agent = { ...agent, ...withdrawn };
     const input = decisionInput(this.d, agent, trigger, o.previousCc);
     const { decision, memory } = decide(input);
@@ -184,19 +185,5 @@ export class SyncService {
       patch.inFlight = this.commands.start(agent, decision, auditId, text, o.observedAt ?? null, now);
     }
     this.d.registry.updateAgent(agentId, patch, view ?? undefined);
-  }
-
-  /**
-   * Coalescing under the contact center's request budget: a command still waiting for budget that the agent no
-   * longer needs (Teams busy again before the release went out) is withdrawn, so only the latest wanted state is
-   * ever sent and a queued release plus the idle that would undo it cost no request at all.
-   */
-  private withdrawUnwanted(agent: Readonly<AgentRecord>, trigger: Trigger, previousCc: EvaluateOptions['previousCc'], now: number): Partial<AgentRecord> | null {
-    const f = agent.inFlight;
-    if (!f || f.trackingId || !this.d.cc.withdraw) return null;
-    const fresh = decide(decisionInput(this.d, { ...agent, inFlight: null }, trigger, previousCc)).decision;
-    const same = fresh.action === f.action && (fresh.action !== 'set-idle' || fresh.idleCodeId === f.idleCodeId);
-    if (same || !this.d.cc.withdraw(agent.id)) return null;
-    return this.commands.settle(agent, 'superseded', 'no longer wanted before the contact center had budget to send it', now);
   }
 }
