@@ -156,6 +156,13 @@ describe('architecture boundaries (import graph)', () => {
     expect(show(bad)).toEqual([]);
   });
 
+  it('the sync service stays orchestration: at most 200 lines, the rule itself in domain/', () => {
+    const lines = readFileSync(join(ROOT, 'server/services/sync-service.ts'), 'utf8').split('\n').length - 1;
+    expect(lines).toBeLessThanOrEqual(200);
+    const domain = importsOf('server/services/sync-service.ts').filter((e) => e.target && under(e.target, 'server/domain')).map((e) => e.target);
+    expect(domain).toEqual(expect.arrayContaining(['server/domain/decide.ts']));
+  });
+
   it('no file in server/ is over 300 lines', () => {
     const long = SERVER.map((f) => [f, readFileSync(join(ROOT, f), 'utf8').split('\n').length - 1] as const).filter(([, n]) => n > 300);
     expect(long).toEqual([]);
