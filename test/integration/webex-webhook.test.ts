@@ -10,7 +10,7 @@ import type { AgentEvent } from '../../server/ports.js';
 
 /** Webhook delivery: the emulator signs and POSTs `agent:*` events to a real Express server on loopback. */
 
-const SECRET = 'webhook-secret-for-tests';
+const SECRET = 'webhook-secret-for-tests-0123456789abcdef';
 let emu: WebexEmulator;
 let adapter: WebexAdapter;
 let server: Server;
@@ -36,7 +36,7 @@ const post = (body: string, signature?: string) =>
 
 beforeAll(async () => {
   // Undocumented emulator conveniences the connector still relies on (emulators/webex-cc/README.md, "not documented behaviour").
-  emu = await startWebexEmulator({ quiet: true, stateChangeDelayMs: 5, inventions: { adminActsOnAnyAgent: true, peopleOnCcHost: true, richWebhooks: true, loopbackWebhooks: true, shortWebhookSecret: true, changedByActors: true, echoTrackingId: true, activitiesOverlap: true, codeSwitchMovesStateTime: true }, rateLimitPerMinute: 0 });
+  emu = await startWebexEmulator({ quiet: true, stateChangeDelayMs: 5, inventions: { adminActsOnAnyAgent: true, peopleOnCcHost: true, richWebhooks: true, loopbackWebhooks: true, changedByActors: true, echoTrackingId: true, activitiesOverlap: true, codeSwitchMovesStateTime: true }, rateLimitPerMinute: 0 });
   const app = express();
   server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -102,7 +102,7 @@ describe('Webex CC webhooks', () => {
 
   it('accepts a correctly signed POST and refuses forged, unsigned or malformed ones', async () => {
     const agentId = emu.agents()[3]!.id;
-    const body = JSON.stringify({ id: 'evt-1', specVersion: '1.0', type: 'agent:state_change', source: 'wxcc', data: { agentId, currentState: 'idle', idleCode: emu.idleCodes()[0]!.id, changedBy: 'AGENT', createdTime: Date.now() } });
+    const body = JSON.stringify({ id: 'evt-1', specVersion: '1.0', type: 'agent:state_change', source: 'wxcc', data: { agentId, currentState: 'idle', idleCode: emu.idleCodes()[0]!.id, reason: 'Break', changedBy: 'AGENT', createdTime: Date.now() } });
     const forged = await post(body, sign(body, 'not-the-secret'));
     expect(forged.status).toBe(401);
     expect((await post(body)).status).toBe(401);
