@@ -114,7 +114,10 @@ export function createApp(deps: AppDeps): App {
       next();
     }, router as RequestHandler);
   }
-  for (const [path, dir] of deps.statics ?? []) app.use(path, express.static(dir, { fallthrough: true, maxAge: '5m' }));
+  // The widget bundles are public scripts that the agent desktop loads from another origin; as module scripts they
+  // need CORS (no credentials are involved, so any origin may read them).
+  const cors = (res: express.Response): void => void res.setHeader('Access-Control-Allow-Origin', '*');
+  for (const [path, dir] of deps.statics ?? []) app.use(path, express.static(dir, { fallthrough: true, maxAge: '5m', setHeaders: cors }));
   if (deps.extra) app.use(deps.extra as RequestHandler);
 
   const api = express.Router();
