@@ -101,9 +101,8 @@ export interface PresenceSourceHealth {
   /** Subscribe mode: earliest subscription expiry (ms epoch). */
   subscriptionExpiresAt?: number | null;
   subscriptions?: number;
-  /** Users Graph refuses (deleted, unknown): kept out of subscriptions and reads so the rest stay synced. */
+  /** Users Graph refuses (deleted, unknown), kept out of reads; `catches`: changes by the path that saw them first. */
   isolatedUsers?: { teamsUserId: string; reason: string; since: number; detail: string }[];
-  /** Subscribe mode: presence changes by the path that saw them first (notification, reconcile, poll). */
   catches?: Record<string, number>;
   graphCalls: number;
 }
@@ -297,6 +296,5 @@ export interface WriteBack {
   /** Where each setPresence / renewal / clearPresence is audited, with its result. */
   useAudit?(audit: WriteBackAuditLog): void;
 }
-
 /** The part of the audit trail the write-back writes to. */
 export type WriteBackAuditLog = Pick<AuditStore, 'add' | 'result'>;
