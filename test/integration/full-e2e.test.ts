@@ -1,4 +1,5 @@
 import { mkdtempSync } from 'node:fs';
+import { freePort } from '../bench/processes.js';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,15 +60,17 @@ const stateOf = async (id: string): Promise<string> => {
 
 beforeAll(async () => {
   graph = await startGraphEmulator({ quiet: true });
-  // Undocumented emulator conveniences the connector still relies on (emulators/webex-cc/README.md, "not documented behaviour").
-  wx = await startWebexEmulator({ quiet: true, stateChangeDelayMs: 5, inventions: { orgWideSocket: true, adminActsOnAnyAgent: true, peopleOnCcHost: true, changedByActors: true, echoTrackingId: true, legacyContactFrames: true, activitiesOverlap: true, codeSwitchMovesStateTime: true }, rateLimitPerMinute: 0 });
+  // Webex on its documented defaults; only delivery to a loopback webhook is allowed (Webex delivers to https on 443).
+  wx = await startWebexEmulator({ quiet: true, stateChangeDelayMs: 5, inventions: { loopbackWebhooks: true } });
+  const port = await freePort();
   const dbPath = join(mkdtempSync(join(tmpdir(), 'tpc-full-')), 'c.db');
   const config = loadConfig(
     {},
     {
       mode: 'live',
       dbPath,
-      port: 0,
+      port,
+      publicUrl: `http://127.0.0.1:${port}`,
       'sync.reconcileIntervalMs': 0,
       'graph.matchRefreshMs': 0,
       'graph.tenantId': graph.tenantId,
@@ -79,7 +82,11 @@ beforeAll(async () => {
       'webex.baseUrl': wx.url,
       'webex.identityBaseUrl': wx.identityUrl,
       'webex.orgId': wx.orgId,
-      'webex.accessToken': wx.integrationToken,
+      // A supervisor changes agents' states; the administrator registers the webhook.
+      'webex.accessToken': wx.supervisorToken,
+      'webex.adminAccessToken': wx.integrationToken,
+      'webex.events': 'webhook',
+      'webex.webhookSecret': 'full-e2e-webhook-secret-0123456789abcdef',
     },
   );
   connector = await startConnector({
