@@ -7,7 +7,7 @@
 
 export type { TeamsState } from '../domain/presence.js';
 export type { Insights, ImpactPreview } from '../services/insights-service.js';
-export type { AgentView, DecisionView, DirectoryEntryView, PresenceView, ReasonCode } from '../services/view-types.js';
+export type { AgentView, DecisionView, DirectoryEntryView, DryRunAnswer, PresenceView, ReasonCode } from '../services/view-types.js';
 import type { AgentView, DirectoryEntryView } from '../services/view-types.js';
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: { code: string; message: string; field?: string } };
@@ -59,14 +59,6 @@ export interface TeamDto {
   name: string;
   profileId: string | null;
   syncEnabled: boolean;
-}
-
-export interface DryRunAnswer {
-  decision: { action: string; reason: string; [key: string]: unknown };
-  text: string;
-  current: { state: string; idleCodeName: string | null };
-  /** `at`: a release waits for the settle delay; `afterContact`: the idle is held until the contact ends. */
-  wouldBecome: { state: string; idleCodeName: string | null; at?: number; afterContact?: boolean } | null;
 }
 
 export type Lifecycle = 'unconfigured' | 'active' | 'inactive' | 'deleted';

@@ -1,7 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { describeDecision } from '../domain/describe.js';
-import { invalid, notFound } from '../errors.js';
+import { notFound } from '../errors.js';
 import type { Services } from '../services/index.js';
 import { apiRoute, apiRoutes, handle } from './api-route.js';
 import { agentViewSchema, idParams, pageOf, teamSchema } from './api-schemas.js';
@@ -138,27 +137,8 @@ export function createSupervisorRouter(s: Services): Router {
     return team;
   });
   handle(r, R.dryRun, ({ body }) => {
-    const agent = s.registry.agents.get(body.agentId);
-    if (!agent) throw invalid(`agent "${body.agentId}" not found`, 'agentId');
-    const result = s.sync.dryRun(agent, {
-      availability: body.availability,
-      activity: body.activity,
-      ...(body.outOfOffice !== undefined ? { outOfOffice: body.outOfOffice } : {}),
-    });
-    const current = { state: agent.cc.state, idleCodeName: agent.cc.idleCodeId ? s.registry.idleCodeName(agent.cc.idleCodeId) : null };
-    if (!result) return { decision: { action: 'skip', reason: 'no-profile' }, text: 'No mapping profile applies to this agent.', current, wouldBecome: null };
-    const d = result.decision;
-    const wouldBecome =
-      d.action === 'set-idle'
-        ? { state: 'Idle', idleCodeName: s.registry.idleCodeName(d.idleCodeId) }
-        : d.action === 'set-available'
-          ? { state: 'Available', idleCodeName: null }
-          : d.action === 'schedule-release'
-            ? { state: 'Available', idleCodeName: null, at: d.at }
-            : d.action === 'hold-pending'
-              ? { state: 'Idle', idleCodeName: s.registry.idleCodeName(d.idleCodeId), afterContact: true }
-              : null;
-    return { decision: d, text: describeDecision(d, s.registry.idleCodeName), current, wouldBecome };
+    const presence = { availability: body.availability, activity: body.activity, ...(body.outOfOffice !== undefined ? { outOfOffice: body.outOfOffice } : {}) };
+    return s.dryRun.preview(body.agentId, presence);
   });
   handle(r, R.agents, ({ query }) => {
     const ids = [...s.registry.agents.keys()].filter((id) => query.after === undefined || id > query.after).sort();

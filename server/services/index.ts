@@ -5,6 +5,7 @@ import type { Stores } from '../store/index.js';
 import { AgentRegistry } from './agent-registry.js';
 import { AgentService } from './agent-service.js';
 import { DirectoryService } from './directory-service.js';
+import { DryRunService } from './dry-run-service.js';
 import { InsightsService } from './insights-service.js';
 import { LifecycleService } from './lifecycle-service.js';
 import { LatencyRecorder } from './metrics.js';
@@ -68,6 +69,7 @@ export function createServices(d: ServiceDeps) {
   });
   const agents = new AgentService({ stores: d.stores, registry, sync, clock: d.clock, maxPauseMinutes: d.config.sync.maxPauseMinutes });
   const views = new ViewService(registry);
+  const dryRun = new DryRunService(registry, sync);
   const insights = new InsightsService({ registry, stores: d.stores, clock: d.clock, commandTimeoutMs: d.config.sync.commandTimeoutMs });
   const monitor = new PresenceHealthMonitor({
     registry,
@@ -118,5 +120,5 @@ export function createServices(d: ServiceDeps) {
     };
   }
 
-  return { metrics, registry, sync, directory, lifecycle, profiles, agents, views, insights, monitor, status, stores: d.stores, cc: d.cc, presence: d.presence, serviceAccounts: d.serviceAccounts ?? null };
+  return { metrics, registry, sync, dryRun, directory, lifecycle, profiles, agents, views, insights, monitor, status, stores: d.stores, cc: d.cc, presence: d.presence, serviceAccounts: d.serviceAccounts ?? null };
 }

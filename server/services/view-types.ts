@@ -68,3 +68,12 @@ export interface DirectoryEntryView {
   phone: string;
   presence: PresenceView | null;
 }
+
+/** The supervisor's dry run (POST /api/dry-run). */
+export interface DryRunAnswer {
+  decision: { action: string; reason: string; [key: string]: unknown };
+  text: string;
+  current: { state: string; idleCodeName: string | null };
+  /** `at`: a release waits for the settle delay; `afterContact`: the idle is held until the contact ends. */
+  wouldBecome: { state: string; idleCodeName: string | null; at?: number; afterContact?: boolean } | null;
+}
