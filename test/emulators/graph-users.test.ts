@@ -161,3 +161,30 @@ describe('$batch', () => {
     expect((await c.request('POST', '/v1.0/$batch', { token, body: { requests: tooMany } })).status).toBe(400);
   });
 });
+
+describe('deleted users and directoryObjects/getByIds', () => {
+  it('answers only the users that exist; a deleted one disappears from lookups, listings and getByIds', async () => {
+    const [a, b, gone] = [demoUserId(200), demoUserId(201), demoUserId(202)];
+    const unknown = '00000000-0000-4000-8000-00000000beef';
+    const byIds = async (ids: string[], types?: string[]) => c.request('POST', '/v1.0/directoryObjects/getByIds', { token, body: { ids, ...(types ? { types } : {}) } });
+    const first = await byIds([a, b, gone, unknown, a], ['user']);
+    expect(first.status).toBe(200);
+    expect(first.json().value.map((u: { id: string }) => u.id).sort()).toEqual([a, b, gone].sort());
+    expect(first.json().value[0]['@odata.type']).toBe('#microsoft.graph.user');
+    await c.control('DELETE', `users/${gone}`);
+    expect((await byIds([a, gone])).json().value.map((u: { id: string }) => u.id)).toEqual([a]);
+    expect((await get(`/v1.0/users/${gone}`)).status).toBe(404);
+    const filtered = await get(`/v1.0/users?$filter=${q(`id in ('${a}','${gone}')`)}&$select=id`);
+    expect(filtered.json().value.map((u: { id: string }) => u.id)).toEqual([a]);
+    expect((await byIds([a], ['group'])).json().value).toEqual([]);
+    expect((await byIds([])).status).toBe(400);
+    expect((await byIds(Array.from({ length: 1001 }, () => a))).status).toBe(400);
+  });
+
+  it('skews the clock behind real time on request', async () => {
+    const behind = await c.control<{ offsetMs: number; now: string }>('POST', 'clock', { offsetMs: -60_000 });
+    expect(behind.offsetMs).toBe(-60_000);
+    expect(Date.parse(behind.now)).toBeLessThan(Date.now() - 55_000);
+    expect((await c.control<{ offsetMs: number }>('POST', 'clock', { offsetMs: 0 })).offsetMs).toBe(0);
+  });
+});
