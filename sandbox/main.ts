@@ -1,6 +1,8 @@
 import { loadConfig, ConfigError, type Config } from '../server/config.js';
 import { createLogger } from '../server/logger.js';
-import { runSandbox, type RunningSandbox } from './sandbox-runner.js';
+import { parseSandboxArgs, SandboxUsageError, type SandboxOptions } from './sandbox-options.js';
+import { installShutdown } from '../server/shutdown.js';
+import { runSandbox } from './sandbox-runner.js';
 
 /**
  * `npm start`: both emulators on loopback with demo data and the connector wired to them through configuration
@@ -9,10 +11,16 @@ import { runSandbox, type RunningSandbox } from './sandbox-runner.js';
  */
 async function main(): Promise<void> {
   let base: Config;
+  let options: SandboxOptions;
   try {
+    options = parseSandboxArgs(process.argv.slice(2));
     base = loadConfig();
   } catch (err) {
-    if (err instanceof ConfigError) {
+    if (err instanceof SandboxUsageError && err.help) {
+      process.stdout.write(`${err.message}\n`);
+      process.exit(0);
+    }
+    if (err instanceof ConfigError || err instanceof SandboxUsageError) {
       process.stderr.write(`${err.message}\n`);
       process.exit(2);
     }
@@ -23,27 +31,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(base.logLevel);
-  const running = await runSandbox({ dbPath: base.dbPath, base, logger, announce: true });
-  installShutdown(running, (msg) => logger.error({ err: msg }, 'shutdown failed'));
-}
-
-function installShutdown(running: RunningSandbox, onError: (message: string) => void): void {
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    running
-      .close()
-      .then(() => process.exit(0))
-      .catch((err: unknown) => {
-        onError((err as Error).message);
-        process.exit(1);
-      });
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  const running = await runSandbox({ dbPath: base.dbPath, base, logger, announce: true, agents: options.agents });
+  // SIGTERM/SIGINT drain in-flight requests and commands, close the connector and both emulators, exit 0.
+  installShutdown({ drain: (ms) => running.connector.app.drain(ms), close: () => running.close() }, logger, base.ops.shutdownDrainMs);
 }
 
 main().catch((err: unknown) => {

@@ -17,6 +17,8 @@ export interface SandboxRunOptions {
   announce?: boolean;
   /** Settings read from the environment by `npm start`; port, dbPath, log level and stale-presence age are kept. */
   base?: Config;
+  /** Demo agents in both emulators (default 8). */
+  agents?: number;
 }
 
 export interface RunningSandbox {
@@ -34,7 +36,7 @@ export interface RunningSandbox {
 export async function runSandbox(o: SandboxRunOptions): Promise<RunningSandbox> {
   const logger = o.logger ?? silentLogger;
   const base = o.base ?? loadConfig({}, { mode: 'sandbox', host: '127.0.0.1', port: o.port ?? 0, dbPath: o.dbPath, logLevel: 'silent' });
-  const sandbox = await startSandbox(base, logger);
+  const sandbox = await startSandbox(base, logger, o.agents ? { agents: o.agents } : {});
   const config = sandbox.config;
   const widgetDir = o.widgetDir ?? 'dist/widget';
   let connector: Connector;

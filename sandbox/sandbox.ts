@@ -3,7 +3,7 @@ import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import express from 'express';
 import { startGraphEmulator, type GraphEmulator } from '../emulators/graph/index.js';
-import { startWebexEmulator, type WebexEmulator } from '../emulators/webex-cc/index.js';
+import { demoAgents, startWebexEmulator, type WebexEmulator } from '../emulators/webex-cc/index.js';
 import { loadConfig, type Config } from '../server/config.js';
 import type { Connector } from '../server/connector.js';
 import type { Logger } from '../server/logger.js';
@@ -11,6 +11,7 @@ import type { HttpHandler } from '../server/ports.js';
 import { migrateGraphStore } from '../server/store/graph-store.js';
 import type { Db } from '../server/store/db.js';
 import { sandboxPage } from './sandbox-page.js';
+import { sandboxDirectory } from './sandbox-options.js';
 import { sandboxServiceAccounts } from './sandbox-service-accounts.js';
 
 export interface SandboxInfo {
@@ -38,12 +39,13 @@ export interface Sandbox {
  * configuration only (same code paths as production), keys for every role, and a page with the three
  * components plus a control panel that drives the emulators.
  */
-export async function startSandbox(base: Config, logger: Logger): Promise<Sandbox> {
+export async function startSandbox(base: Config, logger: Logger, options: { agents?: number } = {}): Promise<Sandbox> {
+  const agents = options.agents ?? 8;
   const serviceAccounts = await sandboxServiceAccounts(base);
-  const graph: GraphEmulator = await startGraphEmulator({ quiet: true, ...serviceAccounts.emulator });
+  const graph: GraphEmulator = await startGraphEmulator({ quiet: true, users: sandboxDirectory(agents), ...serviceAccounts.emulator });
   // Webex on its documented defaults; the one flag is delivery to the connector's loopback webhook (Webex delivers
   // only to https on port 443), so the connector's port is fixed before it listens.
-  const webex: WebexEmulator = await startWebexEmulator({ quiet: true, inventions: { loopbackWebhooks: true } });
+  const webex: WebexEmulator = await startWebexEmulator({ quiet: true, agents: demoAgents(agents), inventions: { loopbackWebhooks: true } });
   const port = serviceAccounts.port === 0 ? await loopbackPort() : serviceAccounts.port;
   const config = loadConfig(
     {},
