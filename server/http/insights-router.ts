@@ -108,13 +108,13 @@ export function createInsightsRouter(s: Services): Router {
   r.use(requireRole(...SUPERVISORS));
   const R = INSIGHTS_ROUTES.routes;
 
-  handle(r, R.get, ({ query }) => {
+  handle(r, R.get, async ({ query }) => {
     const to = query.to ?? s.insights.now();
     const from = query.from ?? to - DAY_MS;
     if (from >= to) throw invalid('from must be earlier than to', 'from');
     if (to - from > MAX_RANGE_MS) throw invalid('the range may cover at most 92 days', 'from');
     if (query.teamId && !s.registry.teams.has(query.teamId)) throw invalid(`team "${query.teamId}" not found`, 'teamId');
-    return s.insights.insights({ from, to, ...(query.teamId ? { teamId: query.teamId } : {}) });
+    return await s.insights.insights({ from, to, ...(query.teamId ? { teamId: query.teamId } : {}) });
   });
 
   handle(r, R.impact, ({ body }) => {

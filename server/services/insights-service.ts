@@ -3,7 +3,7 @@ import { decide, type Decision, type DecisionInput } from '../domain/decide.js';
 import type { MappingProfile } from '../domain/mapping.js';
 import type { Clock } from '../ports.js';
 import type { AgentRecord } from '../store/agent-store.js';
-import type { AuditEntry } from '../store/audit-store.js';
+import type { AuditFact } from '../store/audit-store.js';
 import type { Stores } from '../store/index.js';
 import type { AgentRegistry } from './agent-registry.js';
 
@@ -57,7 +57,9 @@ export interface ImpactPreview {
 }
 
 const MINUTE = 60_000;
-const PAGE = 5_000;
+/** Audit facts read per page of an insights scan (a few milliseconds each). */
+const PAGE = 2_000;
+const yieldToEngine = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 const round1 = (n: number): number => Math.round(n * 10) / 10;
 const emptyCounts = (): Record<ImpactOutcome, number> => ({ idle: 0, switch: 0, release: 0, 'idle-after-contact': 0, unchanged: 0 });
 
@@ -67,10 +69,8 @@ interface Segment {
   start: number;
 }
 
-const ccOf = (e: AuditEntry): CcState | null => {
-  const cc = (e.inputs as { cc?: CcState } | null)?.cc;
-  return cc && typeof cc.state === 'string' && typeof cc.changedAt === 'number' ? cc : null;
-};
+const ccOf = (cc: AuditFact['cc'] | undefined): CcState | null =>
+  cc && typeof cc.state === 'string' && typeof cc.origin === 'string' && typeof cc.changedAt === 'number' ? (cc as CcState) : null;
 
 export function outcomeOf(d: Decision): ImpactOutcome {
   switch (d.action) {
@@ -99,29 +99,46 @@ export class InsightsService {
     return this.d.clock.now();
   }
 
-  insights(range: InsightsRange): Insights {
+  async insights(range: InsightsRange): Promise<Insights> {
     const r = this.d.registry;
     const now = this.d.clock.now();
     const end = Math.min(range.to, now);
     const agents = [...r.agents.values()].filter((a) => !range.teamId || a.teamId === range.teamId);
     const wanted = new Set(agents.map((a) => a.id));
-    const { entries, truncated } = this.scan(range.from, range.to);
-
     const decisions = new Map<string, number>();
     const fresh: number[] = [];
     const observed = new Map<string, CcState[]>();
-    for (const e of entries) {
-      if (!wanted.has(e.agentId)) continue;
-      const key = `${e.action}\u0000${e.reason}`;
-      decisions.set(key, (decisions.get(key) ?? 0) + 1);
-      if ((e.action === 'set-idle' || e.action === 'set-available') && e.result === 'confirmed' && e.resultAt != null) fresh.push(Math.max(0, e.resultAt - e.at));
-      const cc = ccOf(e);
-      if (cc) (observed.get(e.agentId) ?? observed.set(e.agentId, []).get(e.agentId)!).push(cc);
+    const max = this.d.maxScan ?? 200_000;
+    let scanned = 0;
+    let truncated = false;
+    let cursor: { at: number; id: number } | null = null;
+    // Newest first, so a range too large for one answer loses its oldest entries, never the recent ones. Between
+    // pages the event loop runs, so a large range never holds up the sync engine for more than one page.
+    for (;;) {
+      const page = this.d.stores.audit.factsPage(range.from, range.to, cursor, Math.min(PAGE, max - scanned + 1));
+      for (const e of page) {
+        if (scanned >= max) {
+          truncated = true;
+          break;
+        }
+        scanned++;
+        if (!wanted.has(e.agentId)) continue;
+        const key = `${e.action}\u0000${e.reason}`;
+        decisions.set(key, (decisions.get(key) ?? 0) + 1);
+        if ((e.action === 'set-idle' || e.action === 'set-available') && e.result === 'confirmed' && e.resultAt != null) fresh.push(Math.max(0, e.resultAt - e.at));
+        const cc = ccOf(e.cc);
+        if (cc) (observed.get(e.agentId) ?? observed.set(e.agentId, []).get(e.agentId)!).push(cc);
+      }
+      const last = page.at(-1);
+      if (truncated || !last || page.length < PAGE) break;
+      cursor = { at: last.at, id: last.id };
+      await yieldToEngine();
     }
 
     const teamTotals = new Map<string, { held: number; available: number; offers: number }>();
     const byAgent: Insights['idle']['byAgent'] = [];
-    for (const a of agents) {
+    for (const [i, a] of agents.entries()) {
+      if (i > 0 && i % PAGE === 0) await yieldToEngine();
       const t = this.timeline(a, observed.get(a.id) ?? [], range.from);
       const m = measure(t, range.from, end);
       const team = teamTotals.get(a.teamId ?? '') ?? teamTotals.set(a.teamId ?? '', { held: 0, available: 0, offers: 0 }).get(a.teamId ?? '')!;
@@ -160,7 +177,7 @@ export class InsightsService {
         .sort((x, y) => y.count - x.count || x.reason.localeCompare(y.reason)),
       freshness: { count: fresh.length, p50Ms: percentile(fresh, 50), p90Ms: percentile(fresh, 90), p99Ms: percentile(fresh, 99), maxMs: fresh.at(-1) ?? null, buckets },
       offersAvoided: { total: round1(offersByTeam.reduce((s, t) => s + t.estimate, 0)), byTeam: offersByTeam },
-      scanned: entries.length,
+      scanned,
       truncated,
     };
   }
@@ -218,21 +235,6 @@ export class InsightsService {
     };
   }
 
-  /** Audit entries in the range, oldest first, read newest first in pages until the scan limit. */
-  private scan(from: number, to: number): { entries: AuditEntry[]; truncated: boolean } {
-    const max = this.d.maxScan ?? 200_000;
-    const out: AuditEntry[] = [];
-    let before: number | undefined;
-    for (;;) {
-      const page = this.d.stores.audit.query({ from, to, limit: Math.min(PAGE, max - out.length), ...(before ? { before } : {}) });
-      out.push(...page);
-      if (page.length === 0 || out.length >= max) break;
-      before = page.at(-1)!.id;
-    }
-    const truncated = out.length >= max && this.d.stores.audit.query({ from, to, limit: 1, before: out.at(-1)!.id }).length > 0;
-    return { entries: out.reverse(), truncated };
-  }
-
   /**
    * The agent's state over the range, from the states the audit recorded (every state change is decided, and
    * each decision records the state it saw with its start time), the current state, and for the state at the
@@ -241,8 +243,7 @@ export class InsightsService {
   private timeline(a: AgentRecord, seen: CcState[], from: number): Segment[] {
     const states = [...seen, a.cc];
     if (!states.some((s) => s.changedAt <= from)) {
-      const earlier = this.d.stores.audit.query({ agentId: a.id, to: from, limit: 1 })[0];
-      const cc = earlier ? ccOf(earlier) : null;
+      const cc = ccOf(this.d.stores.audit.stateAtOrBefore(a.id, from));
       if (cc) states.push(cc);
     }
     const byStart = new Map<number, Segment>();

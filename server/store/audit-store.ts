@@ -102,6 +102,29 @@ const fromRow = (r: Row): AuditEntry => ({
   resultAt: r.result_at,
 });
 
+/** What insights read of an entry: when, who, the decision, its result, and the agent state the decision saw. */
+export interface AuditFact {
+  id: number;
+  at: number;
+  agentId: string;
+  action: string;
+  reason: string;
+  result: string;
+  resultAt: number | null;
+  cc: { state: string; origin: string; changedAt: number; idleCodeId?: string } | null;
+}
+
+interface FactRow {
+  id: number;
+  at: number;
+  agent_id: string;
+  action: string;
+  reason: string;
+  result: string;
+  result_at: number | null;
+  cc: string | null;
+}
+
 /** The audit trail: every decision, applied or skipped, with inputs, command, result and timings. */
 export class AuditStore {
   private readonly insert;
@@ -110,6 +133,9 @@ export class AuditStore {
   private readonly byId;
   private readonly byTracking;
   private readonly countAll;
+  private readonly factsFirst;
+  private readonly factsAfter;
+  private readonly latestStateBefore;
 
   constructor(private readonly db: Db) {
     this.insert = db.prepare(
@@ -126,6 +152,13 @@ export class AuditStore {
     this.byId = db.prepare('SELECT * FROM audit WHERE id = ?');
     this.byTracking = db.prepare('SELECT * FROM audit WHERE tracking_id = ? ORDER BY id DESC LIMIT 1');
     this.countAll = db.prepare('SELECT COUNT(*) AS n FROM audit');
+    const facts = "SELECT id, at, agent_id, action, reason, result, result_at, json_extract(inputs, '$.cc') AS cc FROM audit";
+    this.factsFirst = db.prepare(`${facts} WHERE at >= ? AND at <= ? ORDER BY at DESC, id DESC LIMIT ?`);
+    // A row-value bound, so SQLite seeks into audit_at(at, id) instead of walking down from the newest entry.
+    this.factsAfter = db.prepare(`${facts} WHERE at >= ? AND (at, id) < (?, ?) ORDER BY at DESC, id DESC LIMIT ?`);
+    this.latestStateBefore = db.prepare(
+      "SELECT json_extract(inputs, '$.cc') AS cc FROM audit WHERE agent_id = ? AND at <= ? AND json_extract(inputs, '$.cc') IS NOT NULL ORDER BY id DESC LIMIT 1",
+    );
   }
 
   add(e: NewAuditEntry): number {
@@ -159,6 +192,32 @@ export class AuditStore {
 
   count(): number {
     return (this.countAll.get() as { n: number }).n;
+  }
+
+  /**
+   * One page of the facts insights aggregate, for entries with `from <= at <= to`, newest first, after `cursor` (the
+   * last fact of the previous page). Keyset paging on the `audit_at` index: no sort and no offset, so a caller can
+   * read a 200,000-entry range page by page and let the engine run between pages. Only the state each decision saw is
+   * read out of its inputs (no full-entry parsing).
+   */
+  factsPage(from: number, to: number, cursor: { at: number; id: number } | null, limit: number): AuditFact[] {
+    const rows = (cursor ? this.factsAfter.all(from, cursor.at, cursor.id, limit) : this.factsFirst.all(from, to, limit)) as FactRow[];
+    return rows.map((row) => ({
+      id: row.id,
+      at: row.at,
+      agentId: row.agent_id,
+      action: row.action,
+      reason: row.reason,
+      result: row.result,
+      resultAt: row.result_at,
+      cc: row.cc ? (JSON.parse(row.cc) as AuditFact['cc']) : null,
+    }));
+  }
+
+  /** The state the agent's latest decision at or before `at` saw (from its inputs), or null. */
+  stateAtOrBefore(agentId: string, at: number): AuditFact['cc'] {
+    const row = this.latestStateBefore.get(agentId, at) as { cc: string | null } | undefined;
+    return row?.cc ? (JSON.parse(row.cc) as AuditFact['cc']) : null;
   }
 
   query(q: AuditQuery): AuditEntry[] {

@@ -149,7 +149,7 @@ describe('supervisor console in the sandbox, real Chromium', () => {
     await decisions.waitFor({ timeout: 15_000 });
     const values = JSON.parse((await decisions.getAttribute('data-values')) ?? '[]') as number[];
     const to = Date.now();
-    const server = h.sandbox.connector.services.insights.insights({ from: to - 24 * 3600_000, to });
+    const server = await h.sandbox.connector.services.insights.insights({ from: to - 24 * 3600_000, to });
     expect(values.reduce((a, b) => a + b, 0)).toBe(server.decisions.slice(0, 12).reduce((a, d) => a + d.count, 0));
     expect(values.length).toBeGreaterThan(0);
     const idle = JSON.parse((await c.getByTestId('chart-idle-agents').getAttribute('data-values')) ?? '[]') as number[];

@@ -88,6 +88,34 @@ describe('GET /api/insights over a real audit trail', () => {
     expect(res.body.idle.byAgent).toEqual([{ agentId: 'agent-1', name: 'Agent 1', teamId: 'team-a', minutes: 5 }]);
   });
 
+  it('reads a range larger than one page across page boundaries, ties in time included, and keeps the newest when truncated', async () => {
+    h = await startHarness();
+    const from = h.clock.now() + 1;
+    const audit = h.connector.stores.audit;
+    // 4,500 entries, many sharing a millisecond, so paging must order by time and id.
+    h.connector.stores.transaction(() => {
+      for (let n = 0; n < 4500; n++) {
+        const at = from + Math.floor(n / 7);
+        audit.add({ at, agentId: `agent-${(n % 3) + 1}`, trigger: 'agent-state', action: 'skip', reason: n < 100 ? 'agent-in-rona' : 'presence-free-nothing-to-release', text: '', inputs: { cc: { state: 'Available', origin: 'agent', changedAt: at } }, result: 'skipped' });
+      }
+    });
+    const to = from + 4500;
+    h.clock.advance(10_000);
+    const all = await sup(h, `/api/insights?from=${from}&to=${to}`);
+    expect(all.body.scanned).toBe(4500);
+    expect(all.body.truncated).toBe(false);
+    expect(all.body.decisions).toEqual([
+      { action: 'skip', reason: 'presence-free-nothing-to-release', count: 4400 },
+      { action: 'skip', reason: 'agent-in-rona', count: 100 },
+    ]);
+    const { InsightsService } = await import('../../server/services/insights-service.js');
+    const small = new InsightsService({ registry: h.connector.services.registry, stores: h.connector.stores, clock: h.clock, commandTimeoutMs: 15_000, maxScan: 4000 });
+    const cut = await small.insights({ from, to });
+    expect(cut).toMatchObject({ scanned: 4000, truncated: true });
+    // The oldest 500 were left out: they include the 100 RONA skips written first.
+    expect(cut.decisions).toEqual([{ action: 'skip', reason: 'presence-free-nothing-to-release', count: 4000 }]);
+  });
+
   it.each([
     ['from=10&to=5', 'from'],
     ['from=0&to=99999999999', 'from'],
