@@ -48,6 +48,7 @@ export class ConnectionController implements ReactiveController {
   private socket: ClientSocket | null = null;
   private connectedUrl = '';
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private openTimer: ReturnType<typeof setTimeout> | undefined;
   private retries = 0;
 
   constructor(
@@ -58,7 +59,11 @@ export class ConnectionController implements ReactiveController {
   }
 
   hostConnected(): void {
-    this.open();
+    // After the first render: the component shows "connecting" at once, and the socket's set-up does not delay it.
+    this.openTimer = setTimeout(() => {
+      this.openTimer = undefined;
+      if (!this.socket) this.open();
+    }, 0);
   }
 
   hostDisconnected(): void {
@@ -82,7 +87,8 @@ export class ConnectionController implements ReactiveController {
       if (this.status === 'disconnected' && !this.socket.active) this.socket.connect();
       return;
     }
-    this.open();
+    // A first open already scheduled by hostConnected reads the current URL and token when it runs.
+    if (this.openTimer === undefined) this.open();
   }
 
   get connected(): boolean {
@@ -169,6 +175,8 @@ export class ConnectionController implements ReactiveController {
 
   private close(): void {
     clearTimeout(this.retryTimer);
+    clearTimeout(this.openTimer);
+    this.openTimer = undefined;
     const socket = this.socket;
     this.socket = null;
     if (socket) {

@@ -97,7 +97,9 @@ describe('ConnectionController', () => {
     expect(host.controllers).toEqual([controller]);
     expect(controller.status).toBe('disconnected');
     controller.hostConnected();
-    expect(controller.status).toBe('connecting');
+    // The socket opens right after the host's first render, not inside it.
+    expect(controller.status).toBe('disconnected');
+    await until(() => controller.status === 'connecting' || controller.status === 'connected', 'the socket to open');
     await until(() => seen.views.length === 1, 'the view');
     expect(controller.status).toBe('connected');
     expect(server.tokens).toEqual(['agent-a1']);
@@ -151,12 +153,14 @@ describe('ConnectionController', () => {
     let token = '';
     const { controller, seen } = connect(() => server.url, () => token, { retryAfterRejectMs: 50 });
     controller.hostConnected();
+    await until(() => controller.problem === 'no-token', 'the missing token to be noticed');
     expect(controller.status).toBe('disconnected');
     expect(controller.error).toMatch(/token/);
 
     token = 'expired';
     controller.configure();
     await until(() => controller.status === 'disconnected' && controller.error === 'unauthenticated', 'the refusal');
+    expect(controller.problem).toBe('unauthorised');
     token = 'agent-a1';
     controller.configure();
     await until(() => seen.connects === 1, 'connect with the new token');

@@ -46,31 +46,39 @@ export function formatters(locale: Locale, timeZone?: string): Formatters {
   } catch {
     zone = undefined; // an unknown zone name falls back to the browser's rather than breaking the component
   }
-  const time = new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone: zone });
-  const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: zone });
-  const unit = (u: Unit, display: 'long' | 'short'): Intl.NumberFormat =>
-    new Intl.NumberFormat(locale, { style: 'unit', unit: u, unitDisplay: display });
-  const long = Object.fromEntries((['day', 'hour', 'minute', 'second'] as const).map((u) => [u, unit(u, 'long')])) as Record<Unit, Intl.NumberFormat>;
-  const short = Object.fromEntries((['day', 'hour', 'minute', 'second'] as const).map((u) => [u, unit(u, 'short')])) as Record<Unit, Intl.NumberFormat>;
-  const andList = new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' });
-  const rel = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
+  // Built on first use: constructing Intl objects is the slow part of a first render, and most renders need few.
+  const lazy = <T>(make: () => T): (() => T) => {
+    let v: T | undefined;
+    return () => (v ??= make());
+  };
+  const time = lazy(() => new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone: zone }));
+  const dateTime = lazy(() => new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: zone }));
+  const units = new Map<string, Intl.NumberFormat>();
+  const unit = (u: Unit, display: 'long' | 'short'): Intl.NumberFormat => {
+    const k = `${u}|${display}`;
+    let nf = units.get(k);
+    if (!nf) units.set(k, (nf = new Intl.NumberFormat(locale, { style: 'unit', unit: u, unitDisplay: display })));
+    return nf;
+  };
+  const andList = lazy(() => new Intl.ListFormat(locale, { style: 'long', type: 'conjunction' }));
+  const rel = lazy(() => new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }));
   const numbers = new Map<string, Intl.NumberFormat>();
   const f: Formatters = {
     locale,
     timeZone: zone,
-    time: (at) => time.format(at),
-    dateTime: (at) => dateTime.format(at),
-    duration: (ms) => andList.format(parts(ms).map(([u, n]) => long[u].format(n))),
-    shortDuration: (ms) => parts(ms).map(([u, n]) => short[u].format(n)).join(' '),
+    time: (at) => time().format(at),
+    dateTime: (at) => dateTime().format(at),
+    duration: (ms) => andList().format(parts(ms).map(([u, n]) => unit(u, 'long').format(n))),
+    shortDuration: (ms) => parts(ms).map(([u, n]) => unit(u, 'short').format(n)).join(' '),
     relative: (at, now) => {
       const diff = at - now;
       const abs = Math.abs(diff);
       // Within ten seconds either way is "now": the browser's clock and the server's differ by that much.
-      if (abs < 10_000) return rel.format(0, 'second');
-      if (abs < 45_000) return rel.format(Math.round(diff / 1000), 'second');
-      if (abs < 45 * 60_000) return rel.format(Math.round(diff / 60_000), 'minute');
-      if (abs < 36 * 3_600_000) return rel.format(Math.round(diff / 3_600_000), 'hour');
-      return rel.format(Math.round(diff / 86_400_000), 'day');
+      if (abs < 10_000) return rel().format(0, 'second');
+      if (abs < 45_000) return rel().format(Math.round(diff / 1000), 'second');
+      if (abs < 45 * 60_000) return rel().format(Math.round(diff / 60_000), 'minute');
+      if (abs < 36 * 3_600_000) return rel().format(Math.round(diff / 3_600_000), 'hour');
+      return rel().format(Math.round(diff / 86_400_000), 'day');
     },
     number: (n, options) => {
       const k = JSON.stringify(options ?? {});
