@@ -10,7 +10,8 @@ import { auditProblems, startRig, type Rig } from './fault-rig.js';
 
 let rig: Rig;
 beforeAll(async () => {
-  rig = await startRig({ agents: 3, webexHttp: { retries: 2, baseDelayMs: 50, maxDelayMs: 200 } });
+  // The event-stream faults below are faults of the notification socket, so this suite runs the socket path.
+  rig = await startRig({ agents: 3, events: 'websocket', webexHttp: { retries: 2, baseDelayMs: 50, maxDelayMs: 200 } });
 }, 30_000);
 afterAll(async () => {
   await rig?.close();

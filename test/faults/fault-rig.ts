@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createWebexWebhookRouter } from '../../server/http/webex-webhook-router.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_PASSWORD, DEMO_SERVICE_ACCOUNTS, demoUserId, demoUsers, startGraphEmulator, type GraphEmulator } from '../../emulators/graph/index.js';
@@ -22,6 +23,11 @@ import { freePort, graphControl, http, waitFor } from '../bench/processes.js';
 
 export interface RigOptions {
   agents?: number;
+  /**
+   * 'webhook' (default): Webex on its documented defaults. 'websocket': the notification-socket path, which
+   * needs the emulator's org-wide socket and administrator-acts-on-anyone inventions (faults of the socket itself).
+   */
+  events?: 'webhook' | 'websocket';
   /** Config overrides by path (`sync.stalePresenceMs`, `graph.presenceMode`...). */
   config?: Record<string, unknown>;
   dbPath?: string;
@@ -53,17 +59,27 @@ export interface Rig {
   close(): Promise<void>;
 }
 
+const WEBHOOK_SECRET = 'fault-rig-webhook-secret-0123456789abcdef';
+
 export const TEAMS_CALL_CODE = buildAuxCodes('c0a7c0de-0000-4000-8000-00000000c0de').find((c) => c.name === 'Teams Call')!.id;
 
 export async function startRig(o: RigOptions = {}): Promise<Rig> {
   const n = o.agents ?? 4;
   const graph = await startGraphEmulator({ quiet: true, users: demoUsers(12), ...(o.tokenLifetimeSec ? { tokenLifetimeSec: o.tokenLifetimeSec } : {}) });
-  // Undocumented emulator conveniences the connector still relies on (emulators/webex-cc/README.md, "not documented behaviour").
-  const webex = await startWebexEmulator({ quiet: true, agents: demoAgents(8), stateChangeDelayMs: 5, inventions: { orgWideSocket: true, adminActsOnAnyAgent: true, peopleOnCcHost: true, changedByActors: true, echoTrackingId: true, legacyContactFrames: true, activitiesOverlap: true, codeSwitchMovesStateTime: true }, rateLimitPerMinute: 0 });
+  // Webex on its documented defaults (webhooks, a supervisor acting on agents, 300/min); the one flag is delivery to the
+  // connector's loopback webhook, since Webex delivers only to https on port 443.
+  const socket = o.events === 'websocket';
+  const webex = await startWebexEmulator({
+    quiet: true,
+    agents: demoAgents(8),
+    stateChangeDelayMs: 5,
+    inventions: socket ? { orgWideSocket: true, adminActsOnAnyAgent: true, changedByActors: true, echoTrackingId: true } : { loopbackWebhooks: true },
+  });
   const dir = mkdtempSync(join(tmpdir(), 'tpc-fault-'));
   const dbPath = o.dbPath ?? join(dir, 'connector.db');
   const graphCtl = graphControl(graph.url, graph.caCertPem);
-  const port = o.subscribe ? await freePort() : 0;
+  const port = await freePort();
+  const publicUrl = `http://127.0.0.1:${port}`;
   const subscribe = o.subscribe
     ? {
         port,
@@ -77,7 +93,8 @@ export async function startRig(o: RigOptions = {}): Promise<Rig> {
     {},
     {
       mode: 'live',
-      port: 0,
+      port,
+      publicUrl,
       dbPath,
       logLevel: 'silent',
       'sync.reconcileIntervalMs': 1_000,
@@ -92,7 +109,9 @@ export async function startRig(o: RigOptions = {}): Promise<Rig> {
       'webex.baseUrl': webex.url,
       'webex.identityBaseUrl': webex.identityUrl,
       'webex.orgId': webex.orgId,
-      'webex.accessToken': webex.integrationToken,
+      'webex.accessToken': socket ? webex.integrationToken : webex.supervisorToken,
+      'webex.events': socket ? 'websocket' : 'webhook',
+      'webex.webhookSecret': WEBHOOK_SECRET,
       ...subscribe,
       ...o.config,
     },
@@ -103,12 +122,15 @@ export async function startRig(o: RigOptions = {}): Promise<Rig> {
       baseUrl: webex.url,
       identityBaseUrl: webex.identityUrl,
       orgId: webex.orgId,
-      accessToken: webex.integrationToken,
-      events: 'websocket',
+      accessToken: socket ? webex.integrationToken : webex.supervisorToken,
+      admin: { accessToken: webex.integrationToken },
+      events: socket ? 'websocket' : 'webhook',
+      ...(socket ? {} : { webhook: { destinationUrl: `${publicUrl}/webhooks/webex`, secret: WEBHOOK_SECRET } }),
       http: { retries: 4, baseDelayMs: 50, maxDelayMs: 400, ...o.webexHttp },
       stream: { keepaliveMs: 2_000, reconnectBaseMs: 50, reconnectMaxMs: 400 },
     });
     const webhooks: [string, HttpHandler][] = side.webhookIntake ? [['/', createGraphWebhookRouter(side.webhookIntake)]] : [];
+    webhooks.push(['/', createWebexWebhookRouter(cc, WEBHOOK_SECRET)]);
     return { cc, presence: side.presenceSource, directory: side.directory, graphAdmin: side.admin, webhooks, extraTables: ['graph_subscriptions', 'notification_inbox'], close: () => side.close() };
   };
 
