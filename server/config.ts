@@ -97,9 +97,9 @@ export const configSchema = z.strictObject({
       /** Key signing the connector's command ids (ownership survives a lost database); default derived from org and client. */
       commandKey: z.string().min(16).optional(),
       /** 'webhook' (Subscriptions API, the documented org-wide feed) or 'websocket' (the subscribing user's own events). */
-      events: z.enum(['websocket', 'webhook']).default('websocket'),
+      events: z.enum(['websocket', 'webhook']).default('webhook'),
       /** Webhook signing secret: Webex requires 32–256 characters. */
-      webhookSecret: z.string().min(8).max(256).optional(),
+      webhookSecret: z.string().min(32).max(256).optional(),
     })
     .prefault({}),
   ops: opsConfigSchema,

@@ -25,7 +25,7 @@ import { call, openSocket } from './security-helpers.js';
 const SECRETS = {
   graphSecret: 'graph-client-secret-Q7x9',
   webexToken: 'webex-access-token-Z3k1',
-  webhookSecret: 'webex-webhook-secret-M4p2',
+  webhookSecret: 'webex-webhook-secret-M4p2-0123456789abcdef',
   bootstrapKey: 'tpc_bootstrap-admin-key-R8w5v6',
   deskToken: 'desk-token-secret-agent-1',
   unknownDeskToken: 'desk-token-never-issued-K2',
