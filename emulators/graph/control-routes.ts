@@ -216,7 +216,7 @@ export function controlRouter(): Router<EmulatorContext> {
     json(200, emu.stats.snapshot({ subscriptions: emu.subscriptions.list().length, users: emu.directory.users.length, tokensIssued: emu.tokens.issuedCount })),
   );
   r.add('DELETE', '/_emulator/stats', (_req, emu) => (emu.stats.reset(), empty(204)));
-  r.add('GET', '/_emulator/requests', (req, emu) => json(200, { value: emu.stats.requests(Number(req.query.get('limit') ?? 200) || 200) }));
+  r.add('GET', '/_emulator/requests', (req, emu) => json(200, { value: emu.stats.recentRequests(Number(req.query.get('limit') ?? 200) || 200) }));
   r.add('GET', '/_emulator/subscriptions', (_req, emu) => json(200, { value: emu.subscriptions.list().map((s) => ({ ...subscriptionJson(emu, s), watchedUsers: s.userIdxs.length })) }));
   r.add('POST', '/_emulator/subscriptions/:id/reauthorize-required', (req, emu) => {
     const sub = emu.subscriptions.get(req.params.id!);

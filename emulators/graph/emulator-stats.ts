@@ -1,6 +1,8 @@
+import { RequestStats } from '../kit/stats.js';
+
 /**
- * Counters for `GET /_emulator/stats`: requests by route template and status, throttling, notification
- * delivery. The last `recentLimit` requests are kept in a ring (method, path, status, at) for inspection;
+ * Counters for `GET /_emulator/stats`: requests by route template and status (the shared emulator kit's
+ * RequestStats), throttling, notification delivery. The last `recentLimit` requests are kept in a ring (method, path, status, at) for inspection;
  * older ones only live on in the counters, so memory stays flat under a benchmark.
  */
 export interface RequestRecord {
@@ -11,8 +13,7 @@ export interface RequestRecord {
   at: string;
 }
 
-export class EmulatorStats {
-  private byRoute = new Map<string, Map<number, number>>();
+export class EmulatorStats extends RequestStats {
   private recent: RequestRecord[] = [];
   private recentHead = 0;
   throttled = 0;
@@ -25,13 +26,12 @@ export class EmulatorStats {
   lifecycleDelivered = 0;
   validationRequests = 0;
 
-  constructor(private readonly recentLimit = 2000) {}
+  constructor(private readonly recentLimit = 2000) {
+    super();
+  }
 
   record(method: string, path: string, route: string, status: number, at: number): void {
-    const key = `${method} ${route}`;
-    let statuses = this.byRoute.get(key);
-    if (!statuses) this.byRoute.set(key, (statuses = new Map()));
-    statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    this.countRequest(`${method} ${route}`, status);
     if (status === 429) this.throttled++;
     if (route.startsWith('/v1.0')) this.graphRequests++;
     const rec: RequestRecord = { method, path, route, status, at: new Date(at).toISOString() };
@@ -42,13 +42,13 @@ export class EmulatorStats {
     }
   }
 
-  requests(limit = this.recentLimit): RequestRecord[] {
+  recentRequests(limit = this.recentLimit): RequestRecord[] {
     const ordered = this.recent.length < this.recentLimit ? this.recent : [...this.recent.slice(this.recentHead), ...this.recent.slice(0, this.recentHead)];
     return ordered.slice(-limit);
   }
 
   reset(): void {
-    this.byRoute = new Map();
+    this.requests.clear();
     this.recent = [];
     this.recentHead = 0;
     this.throttled = this.graphRequests = this.presenceIdsRequested = 0;
@@ -58,7 +58,7 @@ export class EmulatorStats {
 
   snapshot(extra: Record<string, unknown>): Record<string, unknown> {
     const routes: Record<string, Record<string, number>> = {};
-    for (const [route, statuses] of this.byRoute) routes[route] = Object.fromEntries([...statuses].map(([s, n]) => [String(s), n]));
+    for (const [route, statuses] of this.requests) routes[route] = Object.fromEntries([...statuses].map(([s, n]) => [String(s), n]));
     return {
       graphRequests: this.graphRequests,
       throttled: this.throttled,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FaultInjector as KitFaults } from '../kit/faults.js';
 
 /**
  * Injected failures, set by `POST /_emulator/faults` and cleared by `DELETE /_emulator/faults`. `paths` is a
@@ -22,15 +23,29 @@ export type FaultConfig = z.infer<typeof faultSchema>;
 
 export type GraphFault = { kind: 'throttle'; retryAfterSec: number } | { kind: 'fail'; status: number; retryAfterSec?: number } | null;
 
+/**
+ * The Graph control surface over the shared emulator kit's FaultInjector: latency, failRate/status,
+ * throttleNext (the kit's rateLimitNext), retryAfterSec and dropNotifications (the kit's dropEvents) live in the
+ * kit; `paths` (which Graph requests the REST faults apply to) and `tokenFailure` are Graph's own.
+ */
 export class FaultInjector {
+  private readonly kit = new KitFaults();
   private config: FaultConfig = {};
   private pathRegex: RegExp | null = null;
-  private throttleLeft = 0;
 
   set(config: FaultConfig): void {
     this.pathRegex = config.paths ? new RegExp(config.paths) : null;
     this.config = { ...config };
-    this.throttleLeft = config.throttleNext ?? 0;
+    this.kit.reset();
+    const problem = this.kit.update({
+      latencyMs: config.latencyMs ?? 0,
+      failRate: config.failRate ?? 0,
+      status: config.status ?? 503,
+      rateLimitNext: config.throttleNext ?? 0,
+      retryAfterSec: config.retryAfterSec ?? 1,
+      dropEvents: config.dropNotifications ?? 0,
+    });
+    if (problem) throw new Error(`${problem.field}: ${problem.message}`);
   }
 
   clear(): void {
@@ -38,7 +53,7 @@ export class FaultInjector {
   }
 
   current(): FaultConfig & { throttleLeft: number } {
-    return { ...this.config, throttleLeft: this.throttleLeft };
+    return { ...this.config, throttleLeft: this.kit.settings.rateLimitNext };
   }
 
   private applies(path: string): boolean {
@@ -46,21 +61,16 @@ export class FaultInjector {
   }
 
   latencyFor(path: string): number {
-    return this.config.latencyMs && this.applies(path) ? this.config.latencyMs : 0;
+    return this.kit.settings.latencyMs > 0 && this.applies(path) ? this.kit.settings.latencyMs : 0;
   }
 
   /** Decides, per Graph request, whether to answer 429 (throttleNext) or a 5xx (failRate) instead. */
   graphFault(path: string): GraphFault {
     if (!this.applies(path)) return null;
-    if (this.throttleLeft > 0) {
-      this.throttleLeft--;
-      return { kind: 'throttle', retryAfterSec: this.config.retryAfterSec ?? 1 };
-    }
-    const rate = this.config.failRate ?? 0;
-    if (rate > 0 && Math.random() < rate) {
-      return { kind: 'fail', status: this.config.status ?? 503, retryAfterSec: this.config.retryAfterSec };
-    }
-    return null;
+    const fault = this.kit.restFault();
+    if (!fault) return null;
+    if (fault.status === 429) return { kind: 'throttle', retryAfterSec: fault.retryAfterSec ?? 1 };
+    return { kind: 'fail', status: fault.status, retryAfterSec: this.config.retryAfterSec };
   }
 
   tokenFault(): 400 | 500 | null {
@@ -68,7 +78,6 @@ export class FaultInjector {
   }
 
   dropNotification(): boolean {
-    const share = this.config.dropNotifications ?? 0;
-    return share > 0 && Math.random() < share;
+    return this.kit.delivery() === 'drop';
   }
 }
