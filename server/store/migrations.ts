@@ -117,4 +117,20 @@ export const MIGRATIONS: string[] = [
   `,
   // Audit by time: retention pruning finds what is old and export reads a time range without scanning the table.
   `CREATE INDEX IF NOT EXISTS audit_at ON audit(at, id);`,
+  // Administrative audit: who changed mappings, lifecycle, team sync or keys, when, and the value before and after.
+  // Sandbox keys are marked so that a database later used in live mode refuses them.
+  `
+  CREATE TABLE admin_audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    actor_role TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT,
+    before_json TEXT,
+    after_json TEXT
+  );
+  CREATE INDEX admin_audit_at ON admin_audit(at, id);
+  ALTER TABLE api_keys ADD COLUMN sandbox_only INTEGER NOT NULL DEFAULT 0;
+  `,
 ];
