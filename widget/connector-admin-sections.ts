@@ -151,13 +151,15 @@ interface Budget {
 }
 
 const looksLikeBudget = (v: unknown): v is Budget => isRec(v) && typeof v.perMinute === 'number' && isRec(v.queued);
-const looksLikeIsolated = (v: unknown): v is Rec[] => Array.isArray(v) && v.every((x) => isRec(x) && typeof x.teamsUserId === 'string');
+/** A list of Teams users: named like one (`isolatedUsers`), or not empty and every entry has a `teamsUserId`. */
+const looksLikeIsolated = (v: unknown, key: string): v is Rec[] =>
+  Array.isArray(v) && v.every((x) => isRec(x) && typeof x.teamsUserId === 'string') && (v.length > 0 || /isolated/i.test(key));
 
 /** Where a field of a given shape sits in the status (top level or one level down), wherever a server put it. */
-function find<T>(status: AdminStatus, test: (v: unknown) => v is T): { path: string; value: T } | null {
+function find<T>(status: AdminStatus, test: (v: unknown, key: string) => v is T): { path: string; value: T } | null {
   for (const [k, v] of Object.entries(status as unknown as Rec)) {
-    if (test(v)) return { path: k, value: v };
-    if (isRec(v)) for (const [k2, v2] of Object.entries(v)) if (test(v2)) return { path: `${k}.${k2}`, value: v2 };
+    if (test(v, k)) return { path: k, value: v };
+    if (isRec(v)) for (const [k2, v2] of Object.entries(v)) if (test(v2, k2)) return { path: `${k}.${k2}`, value: v2 };
   }
   return null;
 }

@@ -134,6 +134,12 @@ describe('<presence-connector-admin> rendering', () => {
     expect(words).toContain('Bob bob@example.test');
   });
 
+  it('shows no isolated-users section for an unrelated empty list', () => {
+    const el = new PresenceConnectorAdmin();
+    el.status = status({ permissions: [], unmatchedAgents: [] });
+    expect(text(render(el))).not.toContain('Teams users left out');
+  });
+
   it('renders what newer servers add: a failing dependency in its own words, the request budget, isolated Teams users, any other field', () => {
     const el = new PresenceConnectorAdmin();
     el.status = {
