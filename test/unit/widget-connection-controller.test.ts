@@ -138,14 +138,25 @@ describe('ConnectionController', () => {
     // Graceful shutdown: the server disconnects every socket, which socket.io clients do not retry by themselves.
     await stop(first);
     await until(() => controller.status !== 'connected', 'the drop');
+    // The host is told why, so it can say the connector is gone instead of showing the last state.
+    expect(['closed', 'unreachable']).toContain(controller.problem);
     const second = await startServer(port);
     await until(() => seen.connects === 2 && seen.views.length === 2, 'reconnect and refetch', 10_000);
     expect(controller.status).toBe('connected');
 
     // A crash looks like a closed transport; socket.io's own reconnection brings the view back.
     for (const socket of second.io.sockets.sockets.values()) socket.conn.close();
+    await until(() => controller.problem === 'unreachable' || seen.connects === 3, 'the dropped transport to be noticed');
     await until(() => seen.connects === 3 && seen.views.length === 3, 'reconnect after the transport closed', 10_000);
     expect(controller.status).toBe('connected');
+    expect(controller.problem).toBeNull();
+  });
+
+  it('says the connector is unreachable when nothing listens, and keeps trying', async () => {
+    const { controller } = connect(() => 'http://127.0.0.1:9', () => 'agent-a1');
+    controller.hostConnected();
+    await until(() => controller.problem === 'unreachable', 'the failed attempt');
+    expect(controller.status).toBe('connecting');
   });
 
   it('waits for a token, then retries a refused handshake with the refreshed token', async () => {
