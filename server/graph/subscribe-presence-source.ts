@@ -4,7 +4,7 @@ import { observationTime } from '../ports.js';
 import type { GraphStore } from '../store/graph-store.js';
 import { CallBudget } from './call-budget.js';
 import type { GraphConnection, ServiceAccount } from './graph-client.js';
-import { createHttpsTransport, type HttpsTransport } from './https-transport.js';
+import { createHttpsTransport } from './https-transport.js';
 import { InboxWorker, REPLAY_WINDOW_MS } from './inbox-worker.js';
 import { IsolatedUsers } from './isolation.js';
 import { createEncryptionCertificate, type EncryptionCertificate } from './notification-crypto.js';
@@ -53,7 +53,6 @@ export class SubscribePresenceSource implements PresenceSource {
   readonly manager: SubscriptionManager;
   readonly isolation = new IsolatedUsers();
   readonly worker: InboxWorker;
-  private readonly transport: HttpsTransport;
   private readonly tracker = new PresenceTracker();
   private readonly poller: PresencePoller;
   private readonly budget: CallBudget;
@@ -96,16 +95,21 @@ export class SubscribePresenceSource implements PresenceSource {
       logger: o.logger,
       onQueued: () => this.scheduleDrain(),
     });
-    this.transport = createHttpsTransport({ ...(o.caCertPem ? { caCertPem: o.caCertPem } : {}), timeoutMs: 10_000 });
     const verifier = new ValidationTokenVerifier({
       authorityHost: o.connection.authorityHost,
       tenantId: o.connection.tenantId,
       clientId: o.connection.clientId,
       clock: o.clock,
+      // Metadata and keys are read rarely (at first use, and for an unknown key id): one short-lived transport each.
       fetchJson: async (url) => {
-        const reply = await this.transport.request(url, { method: 'GET', headers: { accept: 'application/json' } });
-        if (reply.status !== 200) throw new Error(`GET ${url} answered ${reply.status}`);
-        return JSON.parse(reply.body) as unknown;
+        const transport = createHttpsTransport({ ...(o.caCertPem ? { caCertPem: o.caCertPem } : {}), timeoutMs: 10_000, maxSockets: 1 });
+        try {
+          const reply = await transport.request(url, { method: 'GET', headers: { accept: 'application/json' } });
+          if (reply.status !== 200) throw new Error(`GET ${url} answered ${reply.status}`);
+          return JSON.parse(reply.body) as unknown;
+        } finally {
+          transport.close();
+        }
       },
     });
     this.worker = new InboxWorker({
@@ -141,7 +145,6 @@ export class SubscribePresenceSource implements PresenceSource {
     await this.loopDone;
     await this.manager.stop();
     await this.draining;
-    this.transport.close();
   }
 
   watch(teamsUserIds: readonly string[]): void {

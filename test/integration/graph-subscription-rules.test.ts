@@ -121,3 +121,20 @@ describe('expiry', () => {
     });
   }
 });
+
+describe('restart in the same process', () => {
+  it('verifies and applies rich notifications after the source is stopped and started again (deactivate, activate)', async () => {
+    rig = await startSubscribeRig({ userCount: 50, accounts: 1 });
+    const r = rig;
+    const ids = r.bed.userIds(10, 20);
+    await r.start(ids);
+    await waitFor(async () => (await r.subs()).length === 1, 'subscription');
+    await notifiedAfter(r, [ids[1]!], (id) => r.bed.control.control('POST', `users/${id}/call/start`));
+    await r.src.stop();
+    expect(await r.subs()).toHaveLength(0);
+    await r.src.start((batch) => r.events.push(...batch));
+    await waitFor(async () => (await r.subs()).length === 1, 'subscription again');
+    await notifiedAfter(r, [ids[2]!], (id) => r.bed.control.control('POST', `users/${id}/call/start`));
+    expect(r.bed.logs()).not.toContain('bad-validation-token');
+  });
+});
