@@ -61,12 +61,12 @@ describe('mapping editor language and validation words', () => {
     await expect.poll(text(nameError), SECONDS).toBe('Give the profile a name.');
     const rows = await editor.getByTestId('rule-row').count();
     const ruleError = editor.locator(`[data-testid="field-error"][data-field="rules[${rows - 1}].idleCodeId"]`);
-    await expect.poll(text(ruleError), SECONDS).toMatch(/^Choose the idle code agents get while .+\.$/);
+    await expect.poll(text(ruleError), SECONDS).toMatch(/^Choose the idle code agents get for “.+”\.$/);
     expect(await text(editor.getByTestId('save-status'))()).toBe('Not saved: check the highlighted fields.');
 
     await page.evaluate(() => (document.documentElement.lang = 'de'));
     await expect.poll(text(nameError), SECONDS).toBe('Geben Sie dem Profil einen Namen.');
-    await expect.poll(text(ruleError), SECONDS).toMatch(/^Wählen Sie den Grund, den Agenten erhalten, solange .+\.$/);
+    await expect.poll(text(ruleError), SECONDS).toMatch(/^Wählen Sie den Grund für „.+“\.$/);
     expect(await text(editor.getByTestId('save-status'))()).toBe('Nicht gespeichert: Prüfen Sie die markierten Felder.');
     await h.screenshot(page, 'presence-mapping-editor', 'mapping-editor-invalid-de');
     await page.evaluate(() => (document.documentElement.lang = 'es'));
