@@ -10,7 +10,7 @@ import { DEMO_PASSWORD, demoUsers, startGraphEmulator, type GraphEmulator } from
 import { GraphEmulatorClient } from '../../emulators/graph/emulator-client.js';
 import { ConfigError, loadConfig } from '../../server/config.js';
 import { createGraphConnection, type GraphConnection } from '../../server/graph/graph-client.js';
-import { TokenCacheCipher } from '../../server/graph/service-account-cipher.js';
+import { parseTokenCacheKey, TokenCacheCipher, TokenCacheKeyError } from '../../server/graph/service-account-cipher.js';
 import { createSignInCallbackRouter, SIGN_IN_CALLBACK_PATH } from '../../server/http/service-account-router.js';
 import { silentLogger } from '../../server/logger.js';
 import { systemClock } from '../../server/ports.js';
@@ -284,3 +284,29 @@ describe('configuration', () => {
     expect(noKey).toMatch(/graph\.tokenCacheKey \(TPC_GRAPH_TOKEN_CACHE_KEY or _FILE\): required/);
   });
 });
+
+describe('token cache encryption at rest', () => {
+  it('seals with a fresh IV each time and refuses a tampered blob or another key without returning plaintext', () => {
+    const cipher = new TokenCacheCipher(key);
+    const a = cipher.seal('{"RefreshToken":{"k":"secret-refresh-token"}}');
+    const b = cipher.seal('{"RefreshToken":{"k":"secret-refresh-token"}}');
+    expect(a.iv.equals(b.iv)).toBe(false);
+    expect(a.data.equals(b.data)).toBe(false);
+    expect(cipher.open(a)).toContain('secret-refresh-token');
+    const tampered = { ...a, data: Buffer.from(a.data) };
+    tampered.data[0] = tampered.data[0]! ^ 1;
+    expect(() => cipher.open(tampered)).toThrow(TokenCacheKeyError);
+    expect(() => cipher.open(tampered)).toThrow(/failed authentication/);
+    expect(() => new TokenCacheCipher(randomBytes(32)).open(a)).toThrow(/different key/);
+  });
+
+  it('takes the key as base64 or hex of exactly 32 bytes', () => {
+    expect(parseTokenCacheKey(key.toString('base64')).equals(key)).toBe(true);
+    expect(parseTokenCacheKey(key.toString('hex')).equals(key)).toBe(true);
+    expect(parseTokenCacheKey(key.toString('base64url')).equals(key)).toBe(true);
+    for (const bad of ['', 'short', randomBytes(16).toString('base64'), randomBytes(31).toString('hex'), randomBytes(48).toString('base64')]) {
+      expect(() => parseTokenCacheKey(bad)).toThrow(/32 random bytes/);
+    }
+  });
+});
+
