@@ -89,7 +89,8 @@ export function createPrometheus(s: Services, readiness: ReadinessProbe): Promet
     const collect = function (this: Gauge | Counter) {
       this.reset();
       const graph = s.presence.health() as unknown as ExtraHealth & Record<string, unknown>;
-      const cc = s.cc.health() as unknown as ExtraHealth & Record<string, unknown>;
+      // The contact center reports its request budget (use, queue per priority, 429s) through details().
+      const cc = { ...s.cc.health(), ...(s.cc.details?.().budget ?? {}) } as unknown as ExtraHealth & Record<string, unknown>;
       for (const [label, h] of [['graph', graph], ['contact_center', cc]] as const) {
         const v = pick(h);
         if (v === undefined || !Number.isFinite(v)) continue;
@@ -114,6 +115,24 @@ export function createPrometheus(s: Services, readiness: ReadinessProbe): Promet
     registers,
     collect() {
       for (const [name, c] of Object.entries(readiness.state().checks)) this.set({ upstream: name }, c.ok ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'tpc_contact_center_oldest_wait_seconds',
+    help: 'Longest wait of a request queued for the contact-center budget',
+    registers,
+    collect() {
+      const b = s.cc.details?.().budget;
+      if (b) this.set(b.oldestWaitMs / 1000);
+    },
+  });
+  new Gauge({
+    name: 'tpc_contact_center_token_expiry_seconds',
+    help: 'Seconds until the contact-center access token expires (OAuth)',
+    registers,
+    collect() {
+      const at = s.cc.details?.().tokenExpiresAt;
+      if (at != null) this.set((at - Date.now()) / 1000);
     },
   });
   new Gauge({
