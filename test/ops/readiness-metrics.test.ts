@@ -115,6 +115,9 @@ describe('Prometheus /metrics', () => {
     expect(setIdle.reduce((a, m) => a + Number(m.value), 0)).toBeGreaterThanOrEqual(1);
     const idleByConnector = family('tpc_agents').metrics.find((m) => m.labels?.state === 'Idle' && m.labels?.owner === 'connector');
     expect(Number(idleByConnector?.value)).toBeGreaterThanOrEqual(1);
+    const budget = family('tpc_upstream_budget_use_ratio').metrics.find((m) => m.labels?.upstream === 'contact_center');
+    expect(Number(budget?.value)).toBeGreaterThan(0);
+    expect(family('tpc_upstream_queue_depth').metrics.find((m) => m.labels?.upstream === 'contact_center')?.value).toBe('0');
     const agentsTotal = family('tpc_agents').metrics.reduce((a, m) => a + Number(m.value), 0);
     expect(agentsTotal).toBe(s.connector.services.registry.agents.size);
     await s.callEnd(0);
