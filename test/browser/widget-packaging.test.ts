@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBrowserHarness, type BrowserHarness } from './browser-harness.js';
@@ -8,11 +10,19 @@ import { startBrowserHarness, type BrowserHarness } from './browser-harness.js';
  */
 
 let h: BrowserHarness;
+// A page server that plays the Desktop: an origin other than the connector's, on the connector's origin allow-list
+// (a real loopback server, so Chromium's local-network rules see a loopback page reaching a loopback connector).
+let desktopHtml = '';
+const desktop = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(desktopHtml));
+let DESKTOP = '';
 beforeAll(async () => {
-  h = await startBrowserHarness('packaging');
+  await new Promise<void>((resolve) => desktop.listen(0, '127.0.0.1', resolve));
+  DESKTOP = `http://127.0.0.1:${(desktop.address() as AddressInfo).port}`;
+  h = await startBrowserHarness('packaging', { sandboxConfig: { 'security.allowedOrigins': [DESKTOP] } });
 });
 afterAll(async () => {
   await h?.close();
+  desktop.close();
 });
 
 const SECONDS = { timeout: 15_000, interval: 100 };
@@ -41,16 +51,17 @@ describe('one self-contained file per component', () => {
     const src = `${h.sandbox.url}/widget/presence-agent-widget.js`;
     // The token is set as a property, as a Desktop layout binds it; for a module script that happens before the
     // element is defined, which Lit keeps.
-    await page.setContent(`<!doctype html><html lang="fr"><head><title>Desktop</title></head><body>
+    desktopHtml = `<!doctype html><html lang="fr"><head><title>Desktop</title></head><body>
       <presence-agent-widget compact theme="false" server-url="${h.sandbox.url}" agent-id="${agent.id}"></presence-agent-widget>
       <script>document.querySelector('presence-agent-widget').token = ${JSON.stringify(agent.token)};</script>
       <script ${kind === 'module' ? 'type="module"' : ''} src="${src}"></script>
-    </body></html>`);
+    </body></html>`;
+    await page.goto(`${DESKTOP}/`);
     const header = page.locator('presence-agent-widget').getByTestId('header');
     await expect.poll(() => header.getAttribute('data-kind', { timeout: 1000 }).catch(() => null), SECONDS).toBe('on');
     expect(await page.locator('presence-agent-widget').getByTestId('header-secondary').textContent()).toBe('Teams sync actif');
     expect(await page.locator('presence-agent-widget').getAttribute('token')).toBeNull();
-    const scripts = requests.filter((u) => u.endsWith('.js') || u.includes('/widget/'));
+    const scripts = requests.filter((u) => u !== `${DESKTOP}/` && (u.endsWith('.js') || u.includes('/widget/')));
     expect(scripts).toEqual([src]);
     await page.close();
   });
