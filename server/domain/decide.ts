@@ -152,6 +152,11 @@ export function decide(input: DecisionInput): DecisionResult {
     return skip('disable-leaves-state', clearAll);
   }
 
+  // A command in flight when the connector was deactivated, confirmed afterwards: it is released like the others.
+  if (!input.connectorActive && input.trigger === 'command-result' && connectorOwnsIdle(cc) && profile.releaseOnDisable) {
+    return releaseDecision(input, 'released-on-disable');
+  }
+
   // Rule 1: gates. Nothing happens unless every one is open.
   if (!input.connectorActive) return skip('connector-inactive', clearAll);
   if (!input.teamSyncEnabled || !pullsTeamsToCc(profile.syncMode)) return skip('sync-disabled', clearAll);

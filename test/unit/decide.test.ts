@@ -115,6 +115,8 @@ const TABLE: Row[] = [
   ['different presence than the echo is real', { echo: { presence: CALL, until: NOW + 1000 }, presence: PRESENTING }, 'set-idle', 'presence-busy', { idleCodeId: 'present' }],
   // Rule 5: leaving sync
   ['deactivate releases connector idle', { trigger: 'deactivate', connectorActive: false, cc: cc('Idle', 'connector', 'call') }, 'set-available', 'released-on-disable'],
+  ['an idle confirmed after deactivation is released too', { trigger: 'command-result', connectorActive: false, cc: cc('Idle', 'connector', 'call') }, 'set-available', 'released-on-disable'],
+  ['an idle confirmed after deactivation stays with "leave" configured', { trigger: 'command-result', connectorActive: false, cc: cc('Idle', 'connector', 'call'), profile: { ...profile, releaseOnDisable: false } }, 'skip', 'connector-inactive'],
   ['deactivate leaves agent idle alone', { trigger: 'deactivate', connectorActive: false, cc: cc('Idle', 'agent', 'lunch') }, 'skip', 'disable-leaves-state'],
   ['deactivate with "leave" configured', { trigger: 'deactivate', cc: cc('Idle', 'connector', 'call'), profile: { ...profile, releaseOnDisable: false } }, 'skip', 'disable-leaves-state'],
   ['team sync disabled releases connector idle', { trigger: 'sync-disabled', cc: cc('Idle', 'connector', 'dnd') }, 'set-available', 'released-on-disable'],
