@@ -15,6 +15,9 @@ export const WIDGET_ENTRIES = {
   'presence-supervisor-console': 'widget/presence-supervisor-console.ts',
 } as const;
 
+const PRODUCTION_DEFINE = { 'process.env.NODE_ENV': '"production"' };
+const PRODUCTION_CONDITIONS = ['module', 'browser', 'production'];
+
 const globalName = (name: string): string => `TPC_${name.replace(/-/g, '_')}`;
 
 /** Build options for one entry; `outDir` is the folder the main build was told to use. */
@@ -35,8 +38,9 @@ function otherWidgets(): Plugin {
   return {
     name: 'tpc-other-widgets',
     apply: 'build',
-    // Only for builds: tests must keep the real NODE_ENV.
-    config: () => ({ define: { 'process.env.NODE_ENV': '"production"' } }),
+    // Only for builds: tests must keep the real NODE_ENV. A build started from a test run (NODE_ENV=test) would
+    // otherwise resolve Lit's development export and ship its dev mode.
+    config: () => ({ define: PRODUCTION_DEFINE, resolve: { conditions: PRODUCTION_CONDITIONS } }),
     configResolved(config) {
       outDir = config.build.outDir;
     },
@@ -45,7 +49,8 @@ function otherWidgets(): Plugin {
         await build({
           configFile: false,
           logLevel: 'warn',
-          define: { 'process.env.NODE_ENV': '"production"' },
+          define: PRODUCTION_DEFINE,
+          resolve: { conditions: PRODUCTION_CONDITIONS },
           build: widgetBuild(name, entry, outDir, false),
         });
       }
