@@ -11,7 +11,7 @@ import { consoleStyles } from './supervisor-console-styles.js';
 import { baseStyles } from './theme-styles.js';
 
 const RANGES = { '1h': 3600_000, '24h': 24 * 3600_000, '7d': 7 * 24 * 3600_000, '30d': 30 * 24 * 3600_000 } as const;
-type Range = keyof typeof RANGES;
+type Range = keyof typeof RANGES | 'custom';
 
 interface Bar {
   label: string;
@@ -34,6 +34,8 @@ export class PresenceSupervisorCharts extends LitElement {
   static override properties = {
     api: { attribute: false },
     range: { state: true },
+    customFrom: { state: true },
+    customTo: { state: true },
     teamId: { state: true },
     teams: { state: true },
     data: { state: true },
@@ -45,6 +47,9 @@ export class PresenceSupervisorCharts extends LitElement {
 
   api: ApiClient | null = null;
   range: Range = '24h';
+  /** `datetime-local` values (the reader's time zone) when the range is custom. */
+  customFrom = '';
+  customTo = '';
   teamId = '';
   teams: TeamDto[] = [];
   data: Insights | null = null;
@@ -62,8 +67,11 @@ export class PresenceSupervisorCharts extends LitElement {
   async load(): Promise<void> {
     if (!this.api) return;
     this.busy = true;
-    const to = Date.now();
-    const q = new URLSearchParams({ from: String(to - RANGES[this.range]), to: String(to) });
+    let to = Date.now();
+    let from = this.range === 'custom' ? Date.parse(this.customFrom) : to - RANGES[this.range];
+    if (this.range === 'custom' && this.customTo) to = Date.parse(this.customTo);
+    if (!Number.isFinite(from)) from = to - RANGES['24h'];
+    const q = new URLSearchParams({ from: String(from), to: String(to) });
     if (this.teamId) q.set('teamId', this.teamId);
     try {
       this.data = await this.api.get<Insights>(`/api/insights?${q}`);
@@ -119,9 +127,13 @@ export class PresenceSupervisorCharts extends LitElement {
       }}>
         <label>${t('range')}
           <select data-testid="charts-range" @change=${(e: Event) => (this.range = (e.target as HTMLSelectElement).value as Range)}>
-            ${(Object.keys(RANGES) as Range[]).map((r) => html`<option value=${r} ?selected=${this.range === r}>${t(`range.${r}`)}</option>`)}
+            ${([...Object.keys(RANGES), 'custom'] as Range[]).map((r) => html`<option value=${r} ?selected=${this.range === r}>${t(`range.${r}`)}</option>`)}
           </select>
         </label>
+        ${this.range === 'custom'
+          ? html`<label>${t('from')}<input type="datetime-local" data-testid="charts-from" .value=${this.customFrom} @change=${(e: Event) => (this.customFrom = (e.target as HTMLInputElement).value)} /></label>
+              <label>${t('to')}<input type="datetime-local" data-testid="charts-to" .value=${this.customTo} @change=${(e: Event) => (this.customTo = (e.target as HTMLInputElement).value)} /></label>`
+          : nothing}
         <label>${t('team')}
           <select data-testid="charts-team" @change=${(e: Event) => (this.teamId = (e.target as HTMLSelectElement).value)}>
             <option value="" ?selected=${!this.teamId}>${t('allTeams')}</option>

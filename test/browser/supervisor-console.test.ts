@@ -130,12 +130,13 @@ describe('supervisor console in the sandbox, real Chromium', () => {
     await row.getByRole('button', { name: `Audit trail for ${agent.name}` }).click();
     await expect.poll(attr(c.getByTestId('tab-audit'), 'aria-selected'), SECONDS).toBe('true');
     await expect.poll(() => c.getByTestId('audit-agent').inputValue(), SECONDS).toBe(agent.id);
+    const rows = c.getByTestId('audit-row');
+    await expect.poll(() => rows.count(), SECONDS).toBeGreaterThan(0); // the agent's whole trail first
+    const stored = h.sandbox.connector.stores.audit.query({ agentId: agent.id, result: 'confirmed', limit: 100 });
+    expect(stored.length).toBeGreaterThan(0);
     await c.getByTestId('audit-result').selectOption('confirmed');
     await c.getByTestId('audit-apply').click();
-    const rows = c.getByTestId('audit-row');
-    await expect.poll(() => rows.count(), SECONDS).toBeGreaterThan(0);
-    const stored = h.sandbox.connector.stores.audit.query({ agentId: agent.id, result: 'confirmed', limit: 100 });
-    expect(await rows.count()).toBe(stored.length);
+    await expect.poll(() => rows.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-id')))), SECONDS).toEqual(stored.map((e) => e.id));
     expect(await rows.evaluateAll((els) => els.every((e) => e.getAttribute('data-result') === 'confirmed'))).toBe(true);
 
     await rows.first().getByTestId('audit-open').click();
@@ -162,6 +163,21 @@ describe('supervisor console in the sandbox, real Chromium', () => {
     const idle = JSON.parse((await c.getByTestId('chart-idle-agents').getAttribute('data-values')) ?? '[]') as number[];
     expect(idle.length).toBeGreaterThan(0); // the Teams call above held one agent idle
     await h.screenshot(page, 'presence-supervisor-console', 'supervisor-console-charts');
+
+    // A chosen range: from two minutes ago (in the browser's local time) to now.
+    const fromLocal = await page.evaluate(() => {
+      const d = new Date(Date.now() - 120_000);
+      d.setSeconds(0, 0);
+      const p = (n: number) => String(n).padStart(2, '0');
+      return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+    });
+    const fromMs = await page.evaluate((v) => Date.parse(v), fromLocal);
+    await c.getByTestId('charts-range').selectOption('custom');
+    await c.getByTestId('charts-from').fill(fromLocal);
+    await c.getByTestId('charts-refresh').click();
+    const recent = await h.sandbox.connector.services.insights.insights({ from: fromMs, to: Date.now() });
+    const want = recent.decisions.slice(0, 12).reduce((a, d) => a + d.count, 0);
+    await expect.poll(async () => (JSON.parse((await decisions.getAttribute('data-values')) ?? '[]') as number[]).reduce((a, b) => a + b, 0), SECONDS).toBe(want);
   });
 
   it('has no axe-core violations on any tab, in light and dark', async () => {
