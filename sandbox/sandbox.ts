@@ -10,6 +10,7 @@ import type { Logger } from '../server/logger.js';
 import type { HttpHandler } from '../server/ports.js';
 import { migrateGraphStore } from '../server/store/graph-store.js';
 import type { Db } from '../server/store/db.js';
+import { sandboxControlOriginCheck, sandboxHostCheck, sandboxPagePolicy } from './sandbox-guard.js';
 import { sandboxPage } from './sandbox-page.js';
 import { sandboxDirectory } from './sandbox-options.js';
 import { sandboxServiceAccounts } from './sandbox-service-accounts.js';
@@ -75,6 +76,7 @@ export async function startSandbox(base: Config, logger: Logger, options: { agen
       'webex.adminAccessToken': webex.integrationToken,
       'webex.events': 'webhook',
       'webex.webhookSecret': randomBytes(24).toString('hex'),
+      'security.allowedOrigins': base.security.allowedOrigins,
     },
   );
   let info: SandboxInfo | null = null;
@@ -107,14 +109,17 @@ export async function startSandbox(base: Config, logger: Logger, options: { agen
     caCertPem: graph.caCertPem,
     extraMigrations: [migrateGraphStore],
     routes: routes((router) => {
+      router.use(sandboxHostCheck(() => port));
       router.get('/', (_req, res) => {
-        res.type('html').send(sandboxPage());
+        const html = sandboxPage();
+        res.setHeader('Content-Security-Policy', sandboxPagePolicy(html, config.security.allowedOrigins));
+        res.type('html').send(html);
       });
       router.get('/sandbox/info', (_req, res) => {
         res.json(info);
       });
       // The control panel drives the emulators' /_emulator/ surfaces through here (same origin, no CORS).
-      router.all(/^\/sandbox\/control\/(graph|webex)\/(.+)$/, express.json({ limit: '64kb' }), (req, res) => {
+      router.all(/^\/sandbox\/control\/(graph|webex)\/(.+)$/, sandboxControlOriginCheck, express.json({ limit: '64kb' }), (req, res) => {
         const m = /^\/sandbox\/control\/(graph|webex)\/(.+)$/.exec(req.path)!;
         forward(m[1] as 'graph' | 'webex', m[2]!, req.method, req.body)
           .then((r) => res.status(r.status).json(r.body))
@@ -123,8 +128,13 @@ export async function startSandbox(base: Config, logger: Logger, options: { agen
     }),
     async ready(connector, opts = {}) {
       const now = Date.now();
-      const adminKey = connector.stores.keys.create('sandbox admin', 'admin', null, now).key;
-      const supervisorKey = connector.stores.keys.create('sandbox supervisor', 'supervisor', null, now).key;
+      // Keys of earlier sandbox runs stop working; the new ones are marked sandbox-only (refused in live mode).
+      connector.stores.keys.revokeSandboxKeys(now);
+      const admin = connector.stores.keys.create('sandbox admin', 'admin', null, now);
+      const supervisor = connector.stores.keys.create('sandbox supervisor', 'supervisor', null, now);
+      for (const k of [admin, supervisor]) connector.stores.keys.markSandboxOnly(k.record.id);
+      const adminKey = admin.key;
+      const supervisorKey = supervisor.key;
       if (connector.services.registry.lifecycle !== 'active') {
         try {
           await connector.services.lifecycle.activate();

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { OPS_ENV, opsConfigSchema, withoutComments } from './config-ops.js';
+import { SECURITY_ENV, securityConfigSchema } from './config-security.js';
 import { parseTokenCacheKey } from './graph/service-account-cipher.js';
 import { describeIssues } from './validation.js';
 
@@ -103,6 +104,7 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   ops: opsConfigSchema,
+  security: securityConfigSchema,
 });
 
 export type Config = Readonly<z.infer<typeof configSchema>>;
@@ -110,6 +112,7 @@ export type Config = Readonly<z.infer<typeof configSchema>>;
 /** Environment variable → config path. Values are strings; the schema coerces. */
 export const ENV_MAP: Record<string, string> = {
   ...OPS_ENV,
+  ...SECURITY_ENV,
   TPC_MODE: 'mode',
   TPC_HOST: 'host',
   PORT: 'port',

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { SessionGuard } from './gateway/session-guard.js';
 import { createApp, opsOptions, type App } from './http/app.js';
 import { startAuditPruning } from './audit-pruner.js';
 import type { Config } from './config.js';
@@ -55,19 +56,23 @@ export async function startConnector(o: ConnectorOptions): Promise<Connector> {
   const { config, logger, clock } = o;
   const db = openDatabase(config.dbPath, o.extraMigrations ?? []);
   const stores = createStores(db);
+  if (config.mode === 'live') stores.keys.refuseSandboxKeys();
   const parts = await o.parts(db);
 
   // Agent desktop tokens are checked against the contact center's identity, cached briefly by hash.
   const agentTokens = new Map<string, { principal: Principal | null; until: number }>();
   const auth = async (token: string): Promise<Principal | null> => {
     const key = stores.keys.verify(token);
-    if (key) return { role: key.role, agentId: key.agentId, name: key.name };
+    if (key) return { role: key.role, agentId: key.agentId, name: key.name, keyId: key.id };
     if (!parts.cc.verifyAgentToken) return null;
     const h = createHash('sha256').update(token).digest('hex');
     const cached = agentTokens.get(h);
     if (cached && cached.until > clock.now()) return cached.principal;
     const agentId = await parts.cc.verifyAgentToken(token).catch(() => null);
-    const principal: Principal | null = agentId ? { role: 'agent', agentId, name: agentId } : null;
+    // Only accepted tokens are cached: a refusal is never remembered, so a token that becomes valid (or a wrong one
+    // retried) is checked again; repeated wrong tokens are bounded by the per-source failure limit instead.
+    if (!agentId) return null;
+    const principal: Principal = { role: 'agent', agentId, name: agentId };
     if (agentTokens.size > 10_000) agentTokens.clear();
     agentTokens.set(h, { principal, until: clock.now() + AGENT_TOKEN_CACHE_MS });
     return principal;
@@ -80,7 +85,11 @@ export async function startConnector(o: ConnectorOptions): Promise<Connector> {
     ...(o.statics ? { statics: o.statics } : {}),
     ...(o.extra ? { extra: o.extra } : {}),
     ops: opsOptions(config.ops, db),
+    security: config.security,
   });
+  const sessions = new SessionGuard(app.gateway.io, logger, (token) => stores.keys.verify(token) !== null);
+  stores.keys.onRevoke((id) => sessions.revokeKey(id));
+  sessions.start(config.security.sessionRecheckMs);
   const services = createServices({
     config,
     stores,
@@ -164,6 +173,7 @@ export async function startConnector(o: ConnectorOptions): Promise<Connector> {
       if (closed) return;
       closed = true;
       for (const t of timers.splice(0)) t.cancel();
+      sessions.stop();
       services.monitor.stop();
       services.sync.stop();
       await parts.presence.stop().catch(() => undefined);

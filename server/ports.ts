@@ -53,10 +53,12 @@ export interface Principal {
   /** Set for agents: the only agent they may see and act for. */
   agentId: string | null;
   name: string;
+  /** The API key's id when the credential is a stored key (revoking it ends its sessions). */
+  keyId?: string;
 }
 
-/** Resolves a bearer credential: a stored API key, or an agent's contact-center desktop token. */
-export type Authenticator = (token: string) => Promise<Principal | null>;
+/** Resolves a bearer credential: a stored API key, or an agent's contact-center desktop token. `source` is the caller's address. */
+export type Authenticator = (token: string, source?: string) => Promise<Principal | null>;
 
 // ---------------------------------------------------------------------------------------------------------
 // Storage

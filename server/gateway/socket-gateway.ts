@@ -1,5 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
-import { Server, type Socket } from 'socket.io';
+import { Server, type ServerOptions, type Socket } from 'socket.io';
 import { z } from 'zod';
 import { AppError, errorBody } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -29,12 +29,13 @@ export class SocketGateway implements Publisher {
   private readonly dirty = new Set<string>();
   private flushScheduled = false;
 
-  constructor(httpServer: HttpServer, private readonly auth: Authenticator, private readonly logger: Logger) {
-    this.io = new Server(httpServer, { cors: { origin: true, credentials: false }, maxHttpBufferSize: 16_384, serveClient: false });
+  /** `options` (origin allow-list, pending-socket caps) come from server/http/socket-guard.ts. */
+  constructor(httpServer: HttpServer, private readonly auth: Authenticator, private readonly logger: Logger, options: Partial<ServerOptions> = {}) {
+    this.io = new Server(httpServer, { cors: { origin: true, credentials: false }, maxHttpBufferSize: 16_384, serveClient: false, ...options });
     this.io.use((socket, next) => {
       const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : null;
       if (!token) return next(new Error('unauthenticated: missing token'));
-      this.auth(token)
+      this.auth(token, socket.handshake.address)
         .then((principal) => {
           if (!principal) return next(new Error('unauthenticated: unknown or revoked credential'));
           socket.data.principal = principal;

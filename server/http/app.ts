@@ -4,6 +4,9 @@ import { SocketGateway } from '../gateway/socket-gateway.js';
 import { registerReadiness } from './admin-status.js';
 import { API_MODULES } from './api-modules.js';
 import { authenticate, type Authenticator } from './auth.js';
+import { AuthGuard } from './auth-guard.js';
+import { securityHeaders, socketOptions, staticCors } from './browser-security.js';
+import { securityConfigSchema, type SecurityConfig } from '../config-security.js';
 import { errorHandler, methodNotAllowed, notFoundHandler, requireJsonBody } from './error-handler.js';
 import { openApiDocument } from './openapi.js';
 import { mountOps, type OpsState } from './ops-routes.js';
@@ -40,6 +43,8 @@ export interface AppDeps {
   extra?: HttpHandler;
   bodyLimit?: string;
   ops?: OpsOptions;
+  /** Origin allow-list, failed-authentication limits, socket caps (config `security`; defaults when absent). */
+  security?: SecurityConfig;
 }
 
 export interface App {
@@ -78,7 +83,10 @@ export function createApp(deps: AppDeps): App {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   const http = createServer(app);
-  const gateway = new SocketGateway(http, deps.auth, deps.logger);
+  const security = deps.security ?? securityConfigSchema.parse(undefined);
+  const guard = new AuthGuard({ limit: security.authFailureLimit, windowMs: security.authFailureWindowMs, logger: deps.logger.child({ component: 'auth-guard' }) });
+  const auth = guard.wrap(deps.auth);
+  const gateway: SocketGateway = new SocketGateway(http, auth, deps.logger, socketOptions(security, () => ({ engine: gateway.io.engine.clientsCount, authenticated: gateway.io.of('/').sockets.size })));
   const ops: OpsState = { readiness: null, prometheus: null, draining: false };
   let inFlight = 0;
   let commandsInFlight = (): number => 0;
@@ -100,6 +108,7 @@ export function createApp(deps: AppDeps): App {
     next();
   });
   app.use(requestLogger(deps.logger));
+  app.use(securityHeaders(security));
   mountOps(app, ops, deps.ops?.metricsToken);
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApiDocument());
@@ -114,9 +123,9 @@ export function createApp(deps: AppDeps): App {
       next();
     }, router as RequestHandler);
   }
-  // The widget bundles are public scripts that the agent desktop loads from another origin; as module scripts they
-  // need CORS (no credentials are involved, so any origin may read them).
-  const cors = (res: express.Response): void => void res.setHeader('Access-Control-Allow-Origin', '*');
+  // The widget bundles are scripts that the agent desktop loads from its own origin; as module scripts they need
+  // CORS, granted to the allow-listed origins (security.allowedOrigins) only.
+  const cors = staticCors(security);
   for (const [path, dir] of deps.statics ?? []) app.use(path, express.static(dir, { fallthrough: true, maxAge: '5m', setHeaders: cors }));
   if (deps.extra) app.use(deps.extra as RequestHandler);
 
@@ -145,7 +154,7 @@ export function createApp(deps: AppDeps): App {
       http.once('close', () => readiness.stop());
       const json = express.json({ limit: deps.bodyLimit ?? '256kb', strict: false });
       // Credentials first: an anonymous caller cannot make the server read and parse a body.
-      for (const [path, make] of API_ROUTERS) api.use(path, authenticate(deps.auth), requireJsonBody, json, make(services));
+      for (const [path, make] of API_ROUTERS) api.use(path, authenticate(auth), requireJsonBody, json, make(services));
       app.use(methodNotAllowed(API_MODULES));
       app.use(notFoundHandler);
       app.use(errorHandler(deps.logger));

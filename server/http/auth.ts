@@ -18,11 +18,15 @@ export function bearerToken(header: string | undefined): string | null {
 
 /** Authenticates every request under it; no or unknown credential → 401. */
 export function authenticate(auth: Authenticator) {
-  return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     try {
       const token = bearerToken(req.headers.authorization);
       if (!token) throw new AppError('unauthenticated', 'missing bearer token (Authorization: Bearer <key>)');
-      const principal = await auth(token);
+      const principal = await auth(token, req.socket.remoteAddress ?? 'unknown').catch((err: unknown) => {
+        const wait = err instanceof AppError && err.code === 'rate_limited' ? (err.details as { retryAfterSeconds?: number } | undefined)?.retryAfterSeconds : undefined;
+        if (wait) res.setHeader('Retry-After', String(wait));
+        throw err;
+      });
       if (!principal) throw new AppError('unauthenticated', 'unknown or revoked credential');
       req.principal = principal;
       next();

@@ -46,14 +46,14 @@ export interface Harness {
 }
 
 export async function startHarness(
-  opts: { dbPath?: string; clock?: FakeClock; cc?: FakeContactCenter; activate?: boolean; keys?: Harness['keys']; logger?: Logger; port?: number } = {},
+  opts: { dbPath?: string; clock?: FakeClock; cc?: FakeContactCenter; activate?: boolean; keys?: Harness['keys']; logger?: Logger; port?: number; overrides?: Record<string, unknown> } = {},
 ): Promise<Harness> {
   const clock = opts.clock ?? new FakeClock();
   const dbPath = opts.dbPath ?? join(mkdtempSync(join(tmpdir(), 'tpc-core-')), 'connector.db');
   const cc = opts.cc ?? new FakeContactCenter(clock, AGENTS, [{ id: 'team-a', name: 'Billing' }, { id: 'team-b', name: 'Tech Support' }], IDLE_CODES, { 'desk-token-1': 'agent-1' });
   const presence = new FakePresenceSource(() => clock.now());
   const graphAdmin = new FakeGraphAdmin();
-  const config = loadConfig({}, { dbPath, port: opts.port ?? 0, 'sync.reconcileIntervalMs': 0, 'graph.matchRefreshMs': 0 });
+  const config = loadConfig({}, { dbPath, port: opts.port ?? 0, 'sync.reconcileIntervalMs': 0, 'graph.matchRefreshMs': 0, ...opts.overrides });
   const connector = await startConnector({
     config,
     logger: opts.logger ?? silentLogger,

@@ -56,7 +56,8 @@ beforeAll(async () => {
       TPC_WEBEX_WEBHOOK_SECRET: SECRETS.webhookSecret,
       TPC_BOOTSTRAP_ADMIN_KEY: SECRETS.bootstrapKey,
     },
-    { dbPath: join(dir, 'c.db'), port: 0, 'sync.reconcileIntervalMs': 0, 'graph.matchRefreshMs': 0 },
+    // Many wrong credentials on purpose: the per-address failure limit (auth-abuse.test.ts) is lifted here.
+    { dbPath: join(dir, 'c.db'), port: 0, 'sync.reconcileIntervalMs': 0, 'graph.matchRefreshMs': 0, 'security.authFailureLimit': 100_000 },
   );
   expect(config.webex.accessToken).toBe(SECRETS.webexToken);
   logger.info(config, 'configuration loaded');
