@@ -92,6 +92,8 @@ export class PresencePoller {
   /** Finds and isolates the ids that make Graph refuse `batch`; returns the others. */
   private async isolate(batch: string[], cause: unknown): Promise<string[]> {
     const { isolation, client, clock, logger } = this.options;
+    // The isolation dates from the refusal, not from the end of the search.
+    const at = clock.now();
     const bad = await isolateBadIds(batch, async (ids) => {
       if (!(await this.acquire())) throw new Error('poller stopped');
       this.stats.graphCalls += 1;
@@ -107,7 +109,7 @@ export class PresencePoller {
       return [] as string[];
     });
     if (bad.length === 0) return [];
-    isolation!.add(bad, 'presence-refused', `presence read refused: ${describeGraphError(cause)}`, clock.now());
+    isolation!.add(bad, 'presence-refused', `presence read refused: ${describeGraphError(cause)}`, at);
     logger.warn({ users: bad.length }, 'users whose presence Graph refuses isolated from presence reads');
     return batch.filter((id) => !bad.includes(id));
   }

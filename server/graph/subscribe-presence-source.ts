@@ -206,6 +206,7 @@ export class SubscribePresenceSource implements PresenceSource {
       const isFull = now >= nextFullAt;
       const ids = isFull ? this.ids : this.fastPolled();
       if (isFull) nextFullAt = now + full;
+      if (isFull) this.manager.retryIsolated();
       if (ids.length > 0) await this.poller.runCycle(ids, isFull ? 'reconcile' : 'poll', this.emit);
       if (!this.active) break;
       const fastIds = this.fastPolled().length;

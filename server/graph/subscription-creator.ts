@@ -74,9 +74,10 @@ export class SubscriptionCreator {
         return this.post(account, ids, true);
       }
       if (!idAttributable(err)) throw err;
+      const refusedAt = clock.now();
       const bad = await isolateBadIds(ids, (half) => this.refuses(account, half));
       if (bad.length === 0) throw err;
-      isolation.add(bad, 'subscription-refused', `presence subscription refused: ${describeGraphError(err)}`, clock.now());
+      isolation.add(bad, 'subscription-refused', `presence subscription refused: ${describeGraphError(err)}`, refusedAt);
       logger.warn({ account: account.username, users: bad.length, probes: this.probes }, 'users refused by Graph isolated from the presence subscription');
       const rest = ids.filter((id) => !bad.includes(id));
       return rest.length > 0 ? this.post(account, rest, true) : null;

@@ -131,6 +131,16 @@ export class SubscriptionManager implements ClientStateLookup {
     }
   }
 
+  /** Re-subscribes groups whose left-out users are due for another try (their isolation lapsed). */
+  retryIsolated(): void {
+    const now = this.o.clock.now();
+    for (const slot of this.slots) {
+      if (!slot?.subscriptionId || slot.coveredIds.length === slot.userIds.length) continue;
+      const covered = new Set(slot.coveredIds);
+      if (slot.userIds.some((id) => !covered.has(id) && !this.o.isolation.blocks(id, now))) this.enqueue(slot, () => this.recreate(slot));
+    }
+  }
+
   earliestExpiry(): number | null {
     let min: number | null = null;
     for (const s of this.slots) if (s?.expiresAt != null && (min === null || s.expiresAt < min)) min = s.expiresAt;

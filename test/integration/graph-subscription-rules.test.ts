@@ -62,6 +62,29 @@ describe('one deleted user among 651 watched users (two service accounts: groups
   });
 });
 
+describe('a user restored to the directory', () => {
+  it('is subscribed again once the isolation lapses (an hour later)', async () => {
+    rig = await startSubscribeRig({ userCount: 700 });
+    const r = rig;
+    const ids = r.bed.userIds(651, 20);
+    const seeds = r.bed.emu.users();
+    const restored = ids[7]!;
+    const seed = seeds.find((u) => u.id === restored)!;
+    await r.bed.control.control('DELETE', `users/${restored}`);
+    await r.start(ids);
+    await waitFor(async () => (await r.subs()).map((s) => s.watchedUsers).sort((a, b) => a - b).join() === '1,649', 'subscriptions without the deleted user');
+    // Both the subscription's directory check and the first reconcile poll have left the user out.
+    await waitFor(() => new Set(r.events.filter((e) => e.via === 'reconcile').map((e) => e.teamsUserId)).size === 650, 'first reconcile');
+    expect(r.src.health().isolatedUsers!.map((u) => u.teamsUserId)).toEqual([restored]);
+    await r.bed.control.control('POST', 'users', { users: [seed] });
+    await r.advance(41 * 60_000);
+    await r.advance(20 * 60_000);
+    await waitFor(async () => (await r.subs()).map((s) => s.watchedUsers).sort((a, b) => a - b).join() === '1,650', 'the restored user subscribed again', 20_000);
+    expect(r.src.health().isolatedUsers).toEqual([]);
+    await notifiedAfter(r, [restored], (id) => r.bed.control.control('POST', `users/${id}/call/start`));
+  });
+});
+
 describe('conflicts', () => {
   it('answers a 409 by deleting the account’s orphaned presence subscription and retrying', async () => {
     rig = await startSubscribeRig({ userCount: 50, accounts: 1 });
