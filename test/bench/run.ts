@@ -27,6 +27,13 @@ if (process.argv.includes('--subscribe')) {
   await (await import('./subscribe-freshness.js')).main(process.argv.slice(2));
   process.exit(0);
 }
+// `--soak MINUTES`, `--capacity` (RSS, CPU per event and capacity at --agents, default 50,000), `--day` (a realistic day).
+for (const [flag, mod] of [['--soak', './soak.js'], ['--capacity', './capacity.js'], ['--day', './day.js']] as const) {
+  if (process.argv.includes(flag)) {
+    await ((await import(mod)) as { main(argv: string[]): Promise<void> }).main(process.argv.slice(2));
+    process.exit(0);
+  }
+}
 const { values } = parseArgs({
   options: {
     agents: { type: 'string', default: '10000' },
