@@ -53,6 +53,7 @@ const HEALTH_KEYS = new Set([
   'presenceStale',
   'staleSince',
   'lastDirectoryRefreshAt',
+  'presenceCatches',
 ]);
 
 export function renderHealth(status: AdminStatus, c: Ctx) {
@@ -77,6 +78,10 @@ export function renderHealth(status: AdminStatus, c: Ctx) {
   if (typeof h.graphCalls === 'number') rows.push(['graph-calls', t('health.graphCalls'), c.fmt.number(h.graphCalls)]);
   rows.push(['presence', t('health.presence'), h.presenceStale ? t('staleSince', { when: ago(c, h.staleSince, t('never')) }) : t('fresh'), !!h.presenceStale]);
   if ('lastDirectoryRefreshAt' in h) rows.push(['directory', t('health.directory'), ago(c, h.lastDirectoryRefreshAt, t('never'))]);
+  if (isRec(h.presenceCatches)) {
+    const n = (k: string): number => num(h.presenceCatches && (h.presenceCatches as Rec)[k]) ?? 0;
+    rows.push(['catches', t('health.catches'), t('catchesValue', { notification: n('notification'), reconcile: n('reconcile'), poll: n('poll') })]);
+  }
   const mode = status.presenceMode === 'poll' ? t('mode.poll') : status.presenceMode === 'subscribe' ? t('mode.subscribe') : String(status.presenceMode);
   return html`<table data-testid="health">
     <caption class="visually-hidden">${t('healthCaption')}</caption>
@@ -187,6 +192,14 @@ export function renderBudget(b: Budget, c: Ctx) {
     ${b.pausedUntil ? html`<p class="notice" data-testid="budget-paused">${t('sched.paused', { time: fmt.time(b.pausedUntil) })}</p>` : nothing}`;
 }
 
+const ISOLATION_REASONS = ['not-in-directory', 'subscription-refused', 'presence-refused'] as const;
+
+/** The server's isolation reason code in words; an unknown code is shown as it is. */
+function isolationReason(c: Ctx, reason: unknown): string {
+  const r = ISOLATION_REASONS.find((x) => x === reason);
+  return r ? c.t(`isolated.${r}`) : typeof reason === 'string' ? reason : '';
+}
+
 export function renderIsolated(users: Rec[], c: Ctx) {
   const { t } = c;
   if (users.length === 0) return html`<p class="muted" data-testid="isolated-none">${t('isolatedNone')}</p>`;
@@ -197,7 +210,7 @@ export function renderIsolated(users: Rec[], c: Ctx) {
         ${users.map(
           (u) => html`<tr data-teams-user=${String(u.teamsUserId)}>
             <td>${String(u.displayName ?? u.userPrincipalName ?? u.teamsUserId)}</td>
-            <td>${[u.reason, u.detail].filter((x) => typeof x === 'string' && x).join(' — ')}</td>
+            <td>${[isolationReason(c, u.reason), u.detail].filter((x) => typeof x === 'string' && x).join(' — ')}</td>
             <td>${ago(c, u.since, '')}</td>
           </tr>`,
         )}

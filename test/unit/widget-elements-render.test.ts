@@ -155,7 +155,7 @@ describe('<presence-connector-admin> rendering', () => {
       },
       health: {
         ...status().health,
-        isolatedUsers: [{ teamsUserId: 'u-9', reason: 'deleted', since: Date.now() - 60_000, detail: 'Graph answered 404' }],
+        isolatedUsers: [{ teamsUserId: 'u-9', reason: 'not-in-directory', since: Date.now() - 60_000, detail: 'Graph answered 404' }],
         presenceCatches: { notification: 40, reconcile: 2 },
       },
     } as never;
@@ -181,7 +181,7 @@ describe('<presence-connector-admin> rendering', () => {
     expect(words).toContain('Idle an agent busy in Teams: 2; return to Available: 1; change idle code: 0; reads: 7');
     expect(words).toContain('Longest wait 2.5 seconds');
     expect(words).toContain('the budget serves 1,250 agents');
-    expect(words).toContain('u-9 deleted — Graph answered 404 1 minute ago');
-    expect(words).toContain('Presence catches Notification 40 Reconcile 2');
+    expect(words).toContain('u-9 Not in the directory (deleted or renamed) — Graph answered 404 1 minute ago');
+    expect(words).toContain('Presence changes first seen by notifications 40, reconcile poll 2, polling 0');
   });
 });
