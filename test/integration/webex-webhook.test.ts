@@ -83,6 +83,31 @@ describe('Webex CC webhooks', () => {
     await waitFor('available', () => stateEvents(id).find((e) => e.state === 'Available'));
   });
 
+  it('registration is idempotent: restarts reuse the subscription by name and a duplicate left behind is removed', async () => {
+    const subs = async () => {
+      const res = await fetch(`${emu.url}/v1/subscriptions`, { headers: { authorization: `Bearer ${emu.integrationToken}` } });
+      return ((await res.json()) as { data: { id: string; name: string; destinationUrl: string }[] }).data.filter((x) => x.name === 'teams-presence-connector');
+    };
+    expect(await subs()).toHaveLength(1);
+    // A duplicate with the same name (an older version created one per start).
+    const dup = await fetch(`${emu.url}/v1/subscriptions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${emu.integrationToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'teams-presence-connector', eventTypes: ['agent:state_change'], destinationUrl: hookUrl, secret: SECRET }),
+    });
+    expect(dup.status).toBe(201);
+    expect(await subs()).toHaveLength(2);
+    for (let restart = 0; restart < 3; restart++) {
+      const again = createWebexAdapter({ baseUrl: emu.url, identityBaseUrl: emu.identityUrl, orgId: emu.orgId, accessToken: emu.supervisorToken, admin: { accessToken: emu.integrationToken }, events: 'webhook', webhook: { destinationUrl: hookUrl, secret: SECRET } });
+      await again.start(() => undefined);
+      expect(again.health().streamUp).toBe(true);
+      await again.stop();
+    }
+    const left = await subs();
+    expect(left).toHaveLength(1);
+    expect(left[0]!.destinationUrl).toBe(hookUrl);
+  });
+
   it('a contact arrives as Engaged and its end as Available', async () => {
     const id = emu.agents()[1]!.id;
     const offer = (await (await ctl(`/agents/${id}/offer`)).json()) as { interactionId: string };
