@@ -147,6 +147,9 @@ export function createApp(deps: AppDeps): App {
       });
       ops.readiness = readiness;
       registerReadiness(services, readiness);
+      // The admin page reads the status over HTTP and the socket alike: both carry readiness (degraded, and why).
+      const status = services.status;
+      services.status = () => ({ ...status(), readiness: readiness.state() });
       const prometheus = createPrometheus(services, readiness);
       ops.prometheus = prometheus;
       commandsInFlight = () => prometheus.commandsInFlight();

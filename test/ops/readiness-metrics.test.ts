@@ -1,6 +1,7 @@
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../bench/processes.js';
+import { call, openSocket } from '../security/security-helpers.js';
 import { startOpsStack, type OpsStack } from './ops-stack.js';
 
 /**
@@ -51,6 +52,13 @@ describe('readiness', () => {
     expect(status.status).toBe(200);
     expect(status.body.readiness.degraded).toBe(true);
     expect(status.body.readiness.summary).toContain(`${words}: `);
+    // The admin page's socket reads the same status.
+    const { socket, error } = await openSocket(s.connector.url, s.adminKey);
+    expect(error).toBeNull();
+    const ack = (await call(socket, 'admin:status')) as { ok: boolean; data: any };
+    socket.disconnect();
+    expect(ack.ok).toBe(true);
+    expect(ack.data.readiness).toMatchObject({ degraded: true, summary: expect.stringContaining(`${words}: `) });
     const upMetric = (await scrape()).find((f) => f.name === 'tpc_upstream_up')!;
     expect(upMetric.metrics.find((m) => m.labels?.upstream === check)?.value).toBe('0');
 
