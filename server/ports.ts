@@ -217,10 +217,8 @@ export interface StateCommand {
 /** The contact center's request budget and credential, for the status API, the admin page and Prometheus gauges. */
 export interface ContactCenterDetails {
   budget: {
-    /** Requests per minute allowed per client id, and those used in the last minute (count and share). */
-    perMinute: number;
-    usedLastMinute: number;
-    budgetUse: number;
+    /** Requests per minute allowed per client id; used in the last minute (count, share). */
+    perMinute: number; usedLastMinute: number; budgetUse: number;
     /** Waiting for budget, per priority: 1 idle a busy agent, 2 release, 3 switch idle code, 4 reads. */
     queued: { p1: number; p2: number; p3: number; p4: number };
     /** Longest wait of anything still queued (ms). */
@@ -231,9 +229,7 @@ export interface ContactCenterDetails {
     /** 429 answers seen, and until when a Retry-After holds every request back (ms epoch, or null). */
     throttled: number;
     pausedUntil: number | null;
-    commandsLastHour: number;
-    agentsLastHour: number;
-    readsLastHour: number;
+    commandsLastHour: number; agentsLastHour: number; readsLastHour: number;
     /** At the last hour's change rate per agent, how many agents the budget serves (null before any command). */
     capacityAgents: number | null;
   };

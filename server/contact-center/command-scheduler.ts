@@ -91,7 +91,7 @@ export class CommandScheduler {
   private readonly granted: Record<Priority, number> = { 1: 0, 2: 0, 3: 0, 4: 0 };
   private supersededCount = 0;
   private throttledCount = 0;
-  /** Per-minute counters over the last hour: [minute, commands, reads]. */
+  /** Per-minute counters over the last hour ([minute, commands, reads]) and the agents commanded in it. */
   private readonly hourly: [number, number, number][] = [];
   private readonly agentsSeen = new Map<string, number>();
 
@@ -169,11 +169,9 @@ export class CommandScheduler {
       }
     }
     const used = this.grants.filter((t) => t > now - MINUTE_MS).length;
-    const commands = this.hourly.reduce((s, m) => s + m[1], 0);
-    const reads = this.hourly.reduce((s, m) => s + m[2], 0);
+    const [commands, reads] = this.hourly.reduce(([c, r], m) => [c + m[1], r + m[2]], [0, 0]);
     const agents = this.agentsSeen.size;
     const perAgentPerHour = agents > 0 ? commands / agents : 0;
-    const spare = this.perMinute * 60 - reads;
     return {
       perMinute: this.perMinute,
       usedLastMinute: used,
@@ -187,14 +185,13 @@ export class CommandScheduler {
       commandsLastHour: commands,
       agentsLastHour: agents,
       readsLastHour: reads,
-      capacityAgents: perAgentPerHour > 0 ? Math.max(0, Math.floor(spare / perAgentPerHour)) : null,
+      capacityAgents: perAgentPerHour > 0 ? Math.max(0, Math.floor((this.perMinute * 60 - reads) / perAgentPerHour)) : null,
     };
   }
 
   /** Rejects every waiter (the adapter is stopping). */
   close(): void {
     this.timer?.cancel();
-    this.timer = null;
     for (const p of PRIORITIES) {
       for (const w of this.queues[p].splice(0)) {
         if (w.done) continue;
@@ -240,8 +237,7 @@ export class CommandScheduler {
   }
 
   private grant(w: Waiter, now: number): void {
-    const q = this.queues[w.priority];
-    q.shift();
+    this.queues[w.priority].shift();
     w.done = true;
     if (w.key !== undefined && this.byKey.get(w.key) === w) this.byKey.delete(w.key);
     this.tokens -= 1;
@@ -279,10 +275,9 @@ export class CommandScheduler {
   }
 
   private refill(now: number): void {
-    if (now > this.tokensAt) {
-      this.tokens = Math.min(this.burst, this.tokens + (now - this.tokensAt) * this.ratePerMs);
-      this.tokensAt = now;
-    }
+    if (now <= this.tokensAt) return;
+    this.tokens = Math.min(this.burst, this.tokens + (now - this.tokensAt) * this.ratePerMs);
+    this.tokensAt = now;
   }
 
   private trimWindow(now: number): void {
