@@ -11,6 +11,8 @@ export interface RequestRecord {
   route: string;
   status: number;
   at: string;
+  /** The query parameters as the emulator decoded them, in order ([name, value] pairs). */
+  query?: [string, string][];
 }
 
 export class EmulatorStats extends RequestStats {
@@ -30,11 +32,11 @@ export class EmulatorStats extends RequestStats {
     super();
   }
 
-  record(method: string, path: string, route: string, status: number, at: number): void {
+  record(method: string, path: string, route: string, status: number, at: number, query?: URLSearchParams): void {
     this.countRequest(`${method} ${route}`, status);
     if (status === 429) this.throttled++;
     if (route.startsWith('/v1.0')) this.graphRequests++;
-    const rec: RequestRecord = { method, path, route, status, at: new Date(at).toISOString() };
+    const rec: RequestRecord = { method, path, route, status, at: new Date(at).toISOString(), ...(query && query.size > 0 ? { query: [...query] } : {}) };
     if (this.recent.length < this.recentLimit) this.recent.push(rec);
     else {
       this.recent[this.recentHead] = rec;

@@ -105,7 +105,7 @@ async function batch(req: EmuRequest, emu: EmulatorContext): Promise<EmuResult> 
       params: {},
     };
     const { result, route } = await dispatchGraph(sub, emu);
-    emu.stats.record(sub.method, sub.path, route, result.status, emu.clock.now());
+    emu.stats.record(sub.method, sub.path, route, result.status, emu.clock.now(), sub.query);
     responses.push({ id: String(step.id ?? responses.length + 1), status: result.status, headers: { 'content-type': 'application/json', ...result.headers }, body: result.body ?? null });
   }
   return json(200, { responses });
@@ -148,7 +148,7 @@ export function createRequestHandler(emu: EmulatorContext): (req: IncomingMessag
         if (!emu.quiet) process.stderr.write(`graph-emulator: ${req.method} ${req.path} failed: ${(err as Error).stack ?? String(err)}\n`);
       }
       // The control surface is not part of the emulated service, so it stays out of the stats.
-      if (!req.path.startsWith('/_emulator/')) emu.stats.record(req.method, req.path, route, result.status, emu.clock.now());
+      if (!req.path.startsWith('/_emulator/')) emu.stats.record(req.method, req.path, route, result.status, emu.clock.now(), req.query);
       result.headers = { ...result.headers, 'x-emulator-now': new Date(emu.clock.now()).toISOString() };
       if (!res.destroyed) writeResult(res, req, result);
       if (!emu.quiet) process.stderr.write(`graph-emulator: ${req.method} ${req.path} → ${result.status} (${Date.now() - started} ms)\n`);

@@ -134,7 +134,7 @@ export class SocketGateway implements Publisher {
     socket.on('directory:search', (body, ack) =>
       handle(['agent', 'supervisor'], async () => {
         const { query } = parseOrThrow(searchBody, body, 'search body');
-        const entries = await this.services!.directory.search(query, 20);
+        const entries = await this.services!.directory.search(query, 20, p.keyId ?? p.agentId ?? p.name);
         return entries.map((e) => directoryEntryView(e, Date.now()));
       }, ack),
     );

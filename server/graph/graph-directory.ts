@@ -1,8 +1,10 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
 import type { Clock, Directory, DirectoryEntry, TeamsUser } from '../ports.js';
+import type { CallBudget } from './call-budget.js';
 import { toAppError, withRetry } from './graph-errors.js';
 import { getPresencesByUserId, MAX_IDS_PER_CALL } from './presence-api.js';
+import { searchError, searchPresenceBudget } from './search-budget.js';
 
 /**
  * Directory lookups for agent matching and the subject-matter-expert search. Graph allows at most 15 values
@@ -36,6 +38,11 @@ export function e164(phone: string): string | null {
 }
 
 const quote = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+/**
+ * The Graph SDK joins query values into the URL as given, so a value is percent-encoded here: a term holding `&`,
+ * `#`, `%41` or `$top=` stays part of the value and never becomes a parameter, a fragment or an escape.
+ */
+const asValue = (s: string): string => encodeURIComponent(s);
 
 function toUser(raw: unknown): TeamsUser | null {
   const p = userSchema.safeParse(raw);
@@ -56,6 +63,8 @@ export class GraphDirectory implements Directory {
   constructor(
     private readonly client: Client,
     private readonly clock: Clock,
+    /** The search's own share of the presence limit (search-budget.ts; default: its share at Microsoft's documented limit); null = never reads presence. */
+    private readonly presenceBudget: CallBudget | null = searchPresenceBudget({ throttleWindowMs: 30_000, throttleLimit: 1_500, budgetShare: 0.5 }),
   ) {}
 
   async findUsersByEmail(emails: readonly string[]): Promise<Map<string, TeamsUser>> {
@@ -75,7 +84,7 @@ export class GraphDirectory implements Directory {
       const list = [...wanted];
       for (let i = 0; i < list.length; i += ADDRESSES_PER_FILTER) {
         const values = list.slice(i, i + ADDRESSES_PER_FILTER).map(quote).join(',');
-        await this.pages(this.client.api('/users').filter(`mail in (${values}) or userPrincipalName in (${values})`).select(SELECT).top(999), collect);
+        await this.pages(this.client.api('/users').filter(asValue(`mail in (${values}) or userPrincipalName in (${values})`)).select(SELECT).top(999), collect);
       }
       return found;
     } catch (err) {
@@ -91,18 +100,18 @@ export class GraphDirectory implements Directory {
     try {
       // Name: directory $search (tokenized, prefix matching). Job title / department: startswith filters.
       // Both are advanced queries and need ConsistencyLevel: eventual.
-      const byName = this.client.api('/users').header('ConsistencyLevel', 'eventual').search(`"displayName:${term}"`).select(SELECT).top(100);
+      const byName = this.client.api('/users').header('ConsistencyLevel', 'eventual').search(asValue(`"displayName:${term}"`)).select(SELECT).top(100);
       const byRole = this.client
         .api('/users')
         .header('ConsistencyLevel', 'eventual')
-        .filter(`startswith(jobTitle,${quote(term)}) or startswith(department,${quote(term)})`)
+        .filter(asValue(`startswith(jobTitle,${quote(term)}) or startswith(department,${quote(term)})`))
         .count(true)
         .select(SELECT)
         .top(100);
       const [a, b] = await Promise.all([this.firstPage(byName), this.firstPage(byRole)]);
       for (const u of [...a, ...b]) if (!users.has(u.id)) users.set(u.id, u);
     } catch (err) {
-      throw toAppError(err, 'search Teams users');
+      throw searchError(err);
     }
     const listed: DirectoryEntry[] = [];
     for (const user of users.values()) {
@@ -112,6 +121,8 @@ export class GraphDirectory implements Directory {
     }
     listed.sort((x, y) => x.displayName.localeCompare(y.displayName));
     if (listed.length === 0) return listed;
+    // Never beyond the search's own budget: the presence poller's share stays whole (results then lack presence).
+    if (!this.presenceBudget?.tryTake(this.clock.now())) return listed;
     try {
       const presences = await withRetry(() => getPresencesByUserId(this.client, listed.map((u) => u.id)), (ms) => this.sleep(ms));
       const byId = new Map(presences.map((p) => [p.id, p.presence]));

@@ -9,6 +9,7 @@ import { TokenCacheStore } from '../store/token-cache-store.js';
 import { parseTokenCacheKey, TokenCacheCipher } from './service-account-cipher.js';
 import { GraphAdminChecks } from './graph-admin.js';
 import { createGraphConnection, type GraphCertificateCredential, type GraphConnection } from './graph-client.js';
+import { searchPresenceBudget } from './search-budget.js';
 import { GraphDirectory } from './graph-directory.js';
 import { GraphPresenceWriter } from './graph-writer.js';
 import type { WebhookIntake } from './notification-schema.js';
@@ -118,7 +119,7 @@ export function createGraphSide(config: Config['graph'], deps: GraphSideDeps): G
 
   return {
     presenceSource,
-    directory: new GraphDirectory(connection.app, clock),
+    directory: new GraphDirectory(connection.app, clock, searchPresenceBudget(budget)),
     writer: new GraphPresenceWriter(connection.app, config.clientId),
     admin: new GraphAdminChecks(connection),
     webhookIntake,

@@ -43,7 +43,7 @@ export const DIRECTORY_ROUTES = apiRoutes('/api/directory', {
     roles: ['agent', 'supervisor'],
     query: searchQuery,
     response: z.array(directoryEntrySchema),
-    errors: [502],
+    errors: [429, 502, 503],
   }),
 });
 
@@ -80,8 +80,9 @@ export function createAgentRouter(s: Services): Router {
 export function createDirectoryRouter(s: Services): Router {
   const r = Router();
   r.use(requireRole('agent', 'supervisor'));
-  handle(r, DIRECTORY_ROUTES.routes.search, async ({ query }) => {
-    const entries = await s.directory.search(query.q, 20);
+  handle(r, DIRECTORY_ROUTES.routes.search, async ({ query }, req) => {
+    const p = req.principal!;
+    const entries = await s.directory.search(query.q, 20, p.keyId ?? p.agentId ?? p.name);
     return entries.map((e) => directoryEntryView(e, Date.now()));
   });
   return r;

@@ -1,3 +1,4 @@
+import { SearchQuota } from './search-quota.js';
 import type { Logger } from '../logger.js';
 import type { Clock, ContactCenter, Directory, DirectoryEntry, PresenceSource } from '../ports.js';
 import type { AgentRecord } from '../store/agent-store.js';
@@ -21,8 +22,14 @@ export class DirectoryService {
       presence: PresenceSource;
       clock: Clock;
       logger: Logger;
+      /** Directory searches per user per minute (config security.searchesPerMinute). */
+      searchesPerMinute?: number;
     },
-  ) {}
+  ) {
+    this.quota = new SearchQuota(d.searchesPerMinute ?? 30, () => d.clock.now());
+  }
+
+  private readonly quota: SearchQuota;
 
   /** Pulls teams, agents and idle codes from the contact center, then matches agents to Teams users. */
   async refresh(): Promise<{ agents: number; matched: number }> {
@@ -69,7 +76,9 @@ export class DirectoryService {
       .map((a) => ({ agentId: a.id, name: a.name, email: a.email }));
   }
 
-  search(query: string, limit = 20): Promise<DirectoryEntry[]> {
+  /** `user` (who is searching) is held to the per-user search quota; internal callers (readiness) pass none. */
+  search(query: string, limit = 20, user?: string): Promise<DirectoryEntry[]> {
+    if (user !== undefined) this.quota.take(user);
     return this.d.directory.search(query, limit);
   }
 }

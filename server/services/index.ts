@@ -50,7 +50,7 @@ export function createServices(d: ServiceDeps) {
     metrics,
     ...(d.writeBack ? { writeBack: d.writeBack } : {}),
   });
-  const directory = new DirectoryService({ stores: d.stores, registry, cc: d.cc, directory: d.directory, presence: d.presence, clock: d.clock, logger: d.logger });
+  const directory = new DirectoryService({ stores: d.stores, registry, cc: d.cc, directory: d.directory, presence: d.presence, clock: d.clock, logger: d.logger, searchesPerMinute: d.config.security.searchesPerMinute });
   const lifecycle = new LifecycleService({
     stores: d.stores,
     registry,
