@@ -1,0 +1,23 @@
+// Loaded into the connector process by the benchmark only (NODE_OPTIONS=--import …/connector-probe.mjs, with
+// TPC_BENCH_PROBE_FILE set): every TPC_BENCH_PROBE_MS (default 10 s) it appends one JSON line with the process's
+// memory and CPU, and the heap still in use after a full garbage collection (the live set, which is what a leak
+// grows; heapUsed between collections also counts garbage not yet collected). Nothing here runs in production.
+import { appendFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+const file = process.env.TPC_BENCH_PROBE_FILE;
+if (file) {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc');
+  const every = Number(process.env.TPC_BENCH_PROBE_MS ?? 10_000);
+  const t0 = performance.now();
+  const sample = () => {
+    const before = process.memoryUsage();
+    const cpu = process.cpuUsage();
+    gc();
+    const after = process.memoryUsage();
+    appendFileSync(file, `${JSON.stringify({ t: (performance.now() - t0) / 1000, heapUsed: before.heapUsed, heapLive: after.heapUsed, rss: after.rss, external: after.external, arrayBuffers: after.arrayBuffers, cpuUser: cpu.user, cpuSystem: cpu.system, pid: process.pid })}\n`);
+  };
+  setInterval(sample, every).unref();
+}
