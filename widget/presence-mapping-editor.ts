@@ -6,6 +6,7 @@ import { LocaleController } from './i18n/locale-controller.js';
 import { draftFromProfile, draftToBody, emptyDraft, moveRule, nextRule, selectableIdleCodes, type Draft, type DraftRule } from './mapping-draft.js';
 import { mappingEditorStyles } from './mapping-editor-styles.js';
 import { renderProfileForm, ruleStateLabel, type EditorT, type ProfileFormHandlers } from './mapping-profile-form.js';
+import { problemText } from './mapping-problem-text.js';
 import { problemsFromServer, validateDraft, type Problem } from './mapping-validation.js';
 import { commonMessages } from './messages/common-messages.js';
 import { editorMessages } from './messages/editor-messages.js';
@@ -264,36 +265,7 @@ export class PresenceMappingEditor extends LitElement {
   /** A problem in the supervisor's words; rule problems name the rule's Teams state. */
   private problemText(p: Problem, t: EditorT): string {
     const rule = typeof p.params?.rule === 'number' ? this.draft.rules[p.params.rule] : undefined;
-    const state = rule ? ruleStateLabel(t, rule.teamsState) : '';
-    const max = Number(p.params?.max ?? 0);
-    switch (p.code) {
-      case 'nameRequired':
-        return t('v.nameRequired');
-      case 'nameTooLong':
-        return t('v.nameTooLong', { max });
-      case 'descriptionTooLong':
-        return t('v.descriptionTooLong', { max });
-      case 'settleNotNumber':
-        return t('v.settleNotNumber');
-      case 'settleRange':
-        return t('v.settleRange', { min: Number(p.params?.min ?? 0), max });
-      case 'idleCodeMissing':
-        return t('v.idleCodeMissing', { state });
-      case 'idleCodeUnavailable':
-        return t('v.idleCodeUnavailable');
-      case 'duplicateState':
-        return t('v.duplicateState', { state });
-      case 'tooManyRules':
-        return t('v.tooManyRules');
-      case 'syncMode':
-        return t('v.syncMode');
-      case 'nameTaken':
-        return t('v.nameTaken');
-      case 'defaultUndeletable':
-        return t('v.defaultUndeletable');
-      case 'server':
-        return t('v.server', { detail: String(p.params?.detail ?? '') });
-    }
+    return problemText(p, t, rule ? ruleStateLabel(t, rule.teamsState) : '');
   }
 
   override render() {

@@ -2,6 +2,10 @@ import { LitElement, css, html, nothing } from 'lit';
 import type { ProfileDto } from '../server/gateway/contract.js';
 import { ApiError, type ApiClient } from './api-client.js';
 import { LocaleController } from './i18n/locale-controller.js';
+import { problemText } from './mapping-problem-text.js';
+import { ruleStateLabel } from './mapping-profile-form.js';
+import { emptyDraft } from './mapping-draft.js';
+import { problemsFromServer, type Problem as FieldProblem } from './mapping-validation.js';
 import { commonMessages } from './messages/common-messages.js';
 import { editorMessages } from './messages/editor-messages.js';
 import { baseStyles } from './theme-styles.js';
@@ -49,6 +53,8 @@ export class PresenceProfileImport extends LitElement {
   status: { key: 'loaded'; file: string } | { key: 'done'; name: string } | null = null;
   locale = '';
   private readonly i18n = new LocaleController(this);
+  /** The last file sent, to name a rule's Teams state in its problem. */
+  private body: unknown = null;
   busy = false;
 
   private async readFile(e: Event): Promise<void> {
@@ -71,6 +77,7 @@ export class PresenceProfileImport extends LitElement {
       return;
     }
     this.busy = true;
+    this.body = body;
     try {
       const saved = await this.api.post<ProfileDto>('/api/profiles/import', body);
       this.problems = [];
@@ -80,7 +87,13 @@ export class PresenceProfileImport extends LitElement {
     } catch (err) {
       this.status = null;
       if (err instanceof ApiError) {
-        const fields: Problem[] = [...err.fieldErrors()].map(([field, message]) => ({ kind: 'field', field, detail: message }));
+        // The same words as the editor's, prefixed by where in the file the problem is.
+        const raw = err.details.length > 0 ? err.details : err.field ? [{ field: err.field, message: err.message }] : [];
+        const fields: Problem[] = raw.map((d) => ({
+          kind: 'field',
+          field: d.field,
+          problem: problemsFromServer({ code: err.code, message: d.message, details: [d] }, emptyDraft())[0]!,
+        }));
         this.problems = fields.length > 0 ? fields : [{ kind: 'error', code: err.code, detail: err.message }];
       } else {
         this.problems = [{ kind: 'error', code: 'network', detail: String(err) }];
@@ -93,7 +106,14 @@ export class PresenceProfileImport extends LitElement {
   private problemText(p: Problem): string {
     const t = this.i18n.t(editorMessages);
     if (p.kind === 'json') return t('import.notJson', { detail: p.detail });
-    if (p.kind === 'field') return t('import.field', { field: p.field, problem: p.detail });
+    if (p.kind === 'field') {
+      // A rule's problem names its Teams state as the imported file gives it.
+      const i = /^rules[.[](\d+)/.exec(p.field)?.[1];
+      const rules = (this.body as { rules?: { teamsState?: unknown }[] } | null)?.rules;
+      const state = i !== undefined && Array.isArray(rules) ? String(rules[Number(i)]?.teamsState ?? '') : '';
+      const text = problemText(p.problem, t, state ? ruleStateLabel(t, state) : p.field);
+      return p.field ? t('import.field', { field: p.field, problem: text }) : text;
+    }
     const table = commonMessages.tables[this.i18n.locale] as Record<string, string>;
     return table[`error.${p.code}`] ? `${table[`error.${p.code}`]} (${p.detail})` : p.detail;
   }
@@ -129,7 +149,7 @@ export class PresenceProfileImport extends LitElement {
 }
 
 /** A problem with an imported file; a field problem keeps the server's words, since it names a place in the file. */
-type Problem = { kind: 'json'; detail: string } | { kind: 'field'; field: string; detail: string } | { kind: 'error'; code: string; detail: string };
+type Problem = { kind: 'json'; detail: string } | { kind: 'field'; field: string; problem: FieldProblem } | { kind: 'error'; code: string; detail: string };
 
 if (!customElements.get('presence-profile-import')) {
   customElements.define('presence-profile-import', PresenceProfileImport);

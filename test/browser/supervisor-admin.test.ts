@@ -73,6 +73,18 @@ describe('mapping editor language and validation words', () => {
     await expect.poll(text(nameError), SECONDS).toBe('Ponle un nombre al perfil.');
     await page.evaluate(() => (document.documentElement.lang = 'en'));
   });
+
+  it('an imported file’s problems are in the same words, with where in the file they are', async () => {
+    const page = await h.open('?view=supervisor');
+    const editor = page.locator('presence-mapping-editor');
+    await expect.poll(() => editor.getByTestId('rule-row').count(), SECONDS).toBeGreaterThan(0);
+    await editor.getByTestId('import-text').fill(JSON.stringify({ name: '', rules: [], settleDelayMs: 3000 }));
+    await editor.getByTestId('import-submit').click();
+    await expect.poll(text(editor.getByTestId('import-error')), SECONDS).toBe('name: Give the profile a name.');
+    await page.evaluate(() => (document.documentElement.lang = 'fr'));
+    await expect.poll(text(editor.getByTestId('import-error')), SECONDS).toBe('name : Donnez un nom au profil.');
+    await page.evaluate(() => (document.documentElement.lang = 'en'));
+  });
 });
 
 // Before the lifecycle test below, which deletes the connector and its profiles.
