@@ -1,11 +1,9 @@
 import type { ContactCenter } from '../ports.js';
 import type { Db } from '../store/db.js';
+import { assertWritable } from '../store/index.js';
 
-/** The store is writable: the write lock is taken and released, nothing written (fails on a read-only or full disk). */
-export const sqliteWritable = (db: Db) => (): void => {
-  db.exec('BEGIN IMMEDIATE');
-  db.exec('ROLLBACK');
-};
+/** The store takes writes (store/index.ts assertWritable: not a full disk, not read-only, no write held back). */
+export const sqliteWritable = (db: Db) => (): void => assertWritable(db);
 
 export type UpstreamName = 'store' | 'graph' | 'contactCenter';
 

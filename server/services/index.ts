@@ -1,7 +1,7 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Clock, ContactCenter, Directory, GraphAdmin, PresenceSource, Publisher, WriteBack } from '../ports.js';
-import type { Stores } from '../store/index.js';
+import type { SqliteStores, Stores } from '../store/index.js';
 import { AgentRegistry } from './agent-registry.js';
 import { AgentService } from './agent-service.js';
 import { DirectoryService } from './directory-service.js';
@@ -108,6 +108,8 @@ export function createServices(d: ServiceDeps) {
         staleSince: registry.presenceStaleSince,
         lastDirectoryRefreshAt: directory.lastRefreshAt,
       },
+      /** Whether the store takes writes, and how many the engine holds in memory until it does (store/write-journal.ts). */
+      storage: (d.stores as Partial<SqliteStores>).journal?.status() ?? null,
       permissions: lifecycle.lastPermissionChecks,
       adminConsentUrl: d.graphAdmin.adminConsentUrl(),
       unmatchedAgents: directory.unmatched(),

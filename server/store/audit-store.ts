@@ -133,6 +133,7 @@ export class AuditStore {
   private readonly byId;
   private readonly byTracking;
   private readonly countAll;
+  private readonly insertWithId;
   private readonly factsFirst;
   private readonly factsAfter;
   private readonly latestStateBefore;
@@ -141,6 +142,10 @@ export class AuditStore {
     this.insert = db.prepare(
       `INSERT INTO audit (at, agent_id, trigger, action, reason, text, teams_state, reason_params, inputs, command, result)
        VALUES (@at, @agentId, @trigger, @action, @reason, @text, @teamsState, @reasonParams, @inputs, @command, @result)`,
+    );
+    this.insertWithId = db.prepare(
+      `INSERT INTO audit (id, at, agent_id, trigger, action, reason, text, teams_state, reason_params, inputs, command, result)
+       VALUES (@id, @at, @agentId, @trigger, @action, @reason, @text, @teamsState, @reasonParams, @inputs, @command, @result)`,
     );
     // The result event can overtake the HTTP answer: never downgrade 'confirmed' (or 'failed') to 'accepted'.
     this.markSent = db.prepare(
@@ -161,8 +166,10 @@ export class AuditStore {
     );
   }
 
-  add(e: NewAuditEntry): number {
-    const info = this.insert.run({
+  /** Adds an entry; `id` is given only when a kept write is replayed with the id it was handed (write-journal.ts). */
+  add(e: NewAuditEntry, id?: number): number {
+    const info = (id === undefined ? this.insert : this.insertWithId).run({
+      ...(id === undefined ? {} : { id }),
       ...e,
       teamsState: e.teamsState ?? null,
       reasonParams: e.reasonParams ? JSON.stringify(e.reasonParams) : null,
