@@ -27,6 +27,11 @@
  *    for the locale; dates, times and durations go through `this.i18n.fmt` (see {@link Formatters}).
  * 3. Shared words (agent states, Teams states, the connector's reason codes, API error codes) already live in
  *    `widget/messages/common-messages.ts` and `reason-messages.ts`; reuse them rather than translating again.
+ *    A reason code from the API renders with `reasonText(code, this.i18n.fmt, fallbackText)` (`reason-text.ts`),
+ *    an error by its code with `commonMessages` `error.<code>`, the server's words only as a fallback.
+ * 4. A nested element finds the nearest `lang` through shadow roots by itself; the host may also pass
+ *    `.locale=${this.i18n.locale}` so both always agree. Render `lang=${this.i18n.locale}` on your root element
+ *    when the language may differ from the page's (a `locale` property), so screen readers pronounce it right.
  *
  * Names that come from a system stay as that system names them (idle codes, teams, people): pass them as
  * parameters, never as keys. Pure text helpers take a `Translator`/`Formatters` argument instead of a locale.
