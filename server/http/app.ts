@@ -2,6 +2,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import express, { type RequestHandler, type Router } from 'express';
 import { SocketGateway } from '../gateway/socket-gateway.js';
 import { registerReadiness } from './admin-status.js';
+import { adminAuditRecorder } from './admin-audit.js';
 import { API_MODULES } from './api-modules.js';
 import { authenticate, type Authenticator } from './auth.js';
 import { AuthGuard } from './auth-guard.js';
@@ -157,6 +158,7 @@ export function createApp(deps: AppDeps): App {
       http.once('close', () => readiness.stop());
       const json = express.json({ limit: deps.bodyLimit ?? '256kb', strict: false });
       // Credentials first: an anonymous caller cannot make the server read and parse a body.
+      api.use(adminAuditRecorder(services));
       for (const [path, make] of API_ROUTERS) api.use(path, authenticate(auth), requireJsonBody, json, make(services));
       app.use(methodNotAllowed(API_MODULES));
       app.use(notFoundHandler);
