@@ -1,13 +1,18 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startWebexEmulator, type WebexEmulator } from '../../emulators/webex-cc/index.js';
-import { createWebexAdapter, type WebexAdapter } from '../../server/contact-center/webex/webex-adapter.js';
+import type { WebexEmulator } from '../../emulators/webex-cc/index.js';
+import type { WebexAdapter } from '../../server/contact-center/webex/webex-adapter.js';
 import type { AgentEvent } from '../../server/ports.js';
+import { startWebhookHarness, type WebhookHarness } from './webex-webhook-harness.js';
 
-/** Stream drops, refused sockets, keepalive, 5xx and 429 — against the emulator's fault injection. */
+/**
+ * Lost, refused and delayed webhooks, 5xx and 429 — against the emulator's fault injection, on its documented
+ * defaults (supervisor credential, webhooks, activities; only loopback delivery on).
+ */
 
+let h: WebhookHarness;
 let emu: WebexEmulator;
 let adapter: WebexAdapter;
-const events: AgentEvent[] = [];
+let events: AgentEvent[] = [];
 
 const faults = async (body: Record<string, unknown>): Promise<Record<string, unknown>> => {
   const res = await fetch(`${emu.url}/_emulator/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -26,59 +31,74 @@ async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 
     await sleep(10);
   }
 }
-const streamStatuses = () => events.filter((e) => e.kind === 'stream').map((e) => (e.kind === 'stream' ? e.status : ''));
+const setByHuman = (id: string, body: Record<string, unknown>) =>
+  fetch(`${emu.url}/_emulator/agents/${id}/state`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const stateEvents = (agentId: string) => events.filter((e): e is Extract<AgentEvent, { kind: 'state' }> => e.kind === 'state' && e.agentId === agentId);
+const code = (name: string) => emu.idleCodes().find((c) => c.name === name)!.id;
 
 beforeAll(async () => {
-  // A short keepalive timeout on the emulator proves the client's keepalive keeps the socket open.
-  // Undocumented emulator conveniences the connector still relies on (emulators/webex-cc/README.md, "not documented behaviour").
-  emu = await startWebexEmulator({ quiet: true, stateChangeDelayMs: 5, keepaliveTimeoutMs: 600, inventions: { orgWideSocket: true, adminActsOnAnyAgent: true, peopleOnCcHost: true, changedByActors: true, echoTrackingId: true, legacyContactFrames: true, activitiesOverlap: true, codeSwitchMovesStateTime: true }, rateLimitPerMinute: 0 });
-  adapter = createWebexAdapter({
-    baseUrl: emu.url,
-    identityBaseUrl: emu.identityUrl,
-    orgId: emu.orgId,
-    accessToken: emu.integrationToken,
-    events: 'websocket',
-    http: { baseDelayMs: 10, maxDelayMs: 40, retries: 4 },
-    stream: { keepaliveMs: 150, reconnectBaseMs: 30, reconnectMaxMs: 200 },
-  });
-  await adapter.start((batch) => events.push(...batch));
+  h = await startWebhookHarness({ adapter: { http: { baseDelayMs: 10, maxDelayMs: 40, retries: 4 } } });
+  emu = h.emu;
+  adapter = h.adapter;
+  events = h.events;
 });
 afterAll(async () => {
-  await adapter?.stop();
-  await emu?.close();
+  await h?.close();
 });
 afterEach(async () => {
+  h.receiverFailNext(0);
   await fetch(`${emu.url}/_emulator/faults`, { method: 'DELETE' });
 });
 
-describe('Webex CC adapter: event stream resilience', () => {
-  it('comes up, and keepalives hold the socket open past the server timeout', async () => {
-    expect(streamStatuses()).toEqual(['up']);
-    await sleep(1500);
-    expect(streamStatuses()).toEqual(['up']);
-    expect((await stats()).socketsClosedByKeepalive).toBe(0);
+describe('Webex CC adapter: lost and refused webhooks', () => {
+  it('a delivery the receiver refuses with 503 arrives on Webex's retry and nothing else is reported', async () => {
+    const id = emu.agents()[2]!.id;
+    const seen = h.received();
+    h.receiverFailNext(1);
+    await setByHuman(id, { state: 'Idle', idleCodeId: code('Training') });
+    await waitFor('idle after the retry', () => stateEvents(id).find((e) => e.state === 'Idle' && e.idleCodeId === code('Training')));
+    expect(h.received() - seen).toBeGreaterThanOrEqual(2);
+    await sleep(300);
+    expect(stateEvents(id).filter((e) => e.idleCodeId === code('Training')).length).toBeLessThanOrEqual(2);
+    expect(stateEvents(id).every((e) => e.state === 'Idle')).toBe(true);
   });
 
-  it('a dropped socket is reported down, reconnected and reported up, and events flow again', async () => {
-    events.length = 0;
-    await faults({ closeSockets: true });
-    await waitFor('down then up', () => (streamStatuses().join() === 'down,up' ? true : undefined));
-    expect(adapter.health().streamUp).toBe(true);
-    const id = emu.agents()[0]!.id;
-    await fetch(`${emu.url}/_emulator/agents/${id}/state`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ state: 'Idle' }) });
-    await waitFor('event after reconnect', () => events.find((e) => e.kind === 'state' && e.agentId === id));
-  });
-
-  it('keeps retrying while sockets are refused, and recovers when they are accepted again', async () => {
-    events.length = 0;
-    await faults({ refuseSockets: true, closeSockets: true });
-    await waitFor('down', () => (streamStatuses().includes('down') ? true : undefined));
+  it('webhooks lost on the way say nothing; the activities snapshot recovers the state', async () => {
+    const id = emu.agents()[3]!.id;
+    await faults({ dropEvents: 1 });
+    await setByHuman(id, { state: 'Idle', idleCodeId: code('Meeting') });
     await sleep(400);
-    expect(adapter.health().streamUp).toBe(false);
-    expect((await stats()).socketsRefused as number).toBeGreaterThanOrEqual(2);
-    await faults({ refuseSockets: false });
-    await waitFor('up again', () => (streamStatuses().at(-1) === 'up' ? true : undefined));
-    expect(streamStatuses()).toEqual(['down', 'up']);
+    expect(stateEvents(id)).toEqual([]);
+    const snap = await adapter.snapshot([id]);
+    expect(snap).toMatchObject([{ agentId: id, state: 'Idle', idleCodeId: code('Meeting'), origin: 'unknown' }]);
+  });
+
+  it("the connector's own idle whose webhook was lost is recognised by its marker on reconciliation", async () => {
+    const id = emu.agents()[4]!.id;
+    await faults({ dropEvents: 1 });
+    const { trackingId } = await adapter.setState({ agentId: id, state: 'Idle', idleCodeId: code('Teams Call'), reason: 'Teams: In a call' });
+    await sleep(300);
+    expect(stateEvents(id)).toEqual([]);
+    const [snap] = await adapter.snapshot([id]);
+    expect(snap).toMatchObject({ agentId: id, state: 'Idle', idleCodeId: code('Teams Call'), origin: 'connector' });
+    expect(snap!.commandId).toBe(trackingId);
+  });
+
+  it('a delayed older delivery arriving after a newer one changes nothing', async () => {
+    const id = emu.agents()[5]!.id;
+    await faults({ reorderEvents: 1, reorderDelayMs: 300 });
+    await setByHuman(id, { state: 'Idle', idleCodeId: code('Break') });
+    await faults({ reorderEvents: 0 });
+    await sleep(5);
+    await setByHuman(id, { state: 'Idle', idleCodeId: code('Lunch') });
+    await waitFor('newer', () => stateEvents(id).find((e) => e.idleCodeId === code('Lunch')));
+    await sleep(450);
+    expect([...new Set(stateEvents(id).map((e) => e.idleCodeId))]).toEqual([code('Lunch')]);
+  });
+
+  it('the event path stays up across webhook faults (registration, not a connection)', () => {
+    expect(adapter.health().streamUp).toBe(true);
+    expect(events.filter((e) => e.kind === 'stream').map((e) => (e.kind === 'stream' ? e.status : ''))).not.toContain('down');
   });
 });
 
@@ -111,7 +131,7 @@ describe('Webex CC adapter: HTTP retries', () => {
   it('state commands survive a transient 5xx', async () => {
     await faults({ failNext: 1, status: 502 });
     const id = emu.agents()[1]!.id;
-    const { trackingId } = await adapter.setState({ agentId: id, state: 'Idle', idleCodeId: emu.idleCodes().find((c) => c.name === 'Busy')!.id, reason: 'Teams: Busy' });
+    const { trackingId } = await adapter.setState({ agentId: id, state: 'Idle', idleCodeId: code('Busy'), reason: 'Teams: Busy' });
     const e = await waitFor('confirmed', () => events.find((x) => x.kind === 'state' && x.agentId === id && x.trackingId === trackingId));
     expect(e).toMatchObject({ origin: 'connector', state: 'Idle' });
   });
