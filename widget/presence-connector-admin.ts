@@ -26,6 +26,7 @@ import { LocaleController } from './i18n/locale-controller.js';
 import { IntervalController } from './interval-controller.js';
 import { adminMessages } from './messages/admin-messages.js';
 import { commonMessages } from './messages/common-messages.js';
+import './admin-audit-panel.js';
 import './service-account-panel.js';
 import { baseStyles, themeStyles } from './theme-styles.js';
 
@@ -252,6 +253,7 @@ export class PresenceConnectorAdmin extends LitElement {
         <h3 id="teams-h">${t('section.teams')}</h3>
         ${renderTeamSync(this.teams, this.busyTeam, (team, on) => void this.toggleTeam(team, on), c)}
       </section>
+      <presence-admin-audit .serverUrl=${this.serverUrl} .token=${this.token} .locale=${this.i18n.locale}></presence-admin-audit>
       ${other.length > 0 ? html`<section aria-labelledby="other-h"><h3 id="other-h">${t('section.other')}</h3>${renderOther(other, c)}</section>` : nothing}
       ${this.renderDialog()}
     </div>`;
