@@ -23,11 +23,6 @@ import { freePort, graphControl, http, waitFor } from '../bench/processes.js';
 
 export interface RigOptions {
   agents?: number;
-  /**
-   * 'webhook' (default): Webex on its documented defaults. 'websocket': the notification-socket path, which
-   * needs the emulator's org-wide socket and administrator-acts-on-anyone inventions (faults of the socket itself).
-   */
-  events?: 'webhook' | 'websocket';
   /** Config overrides by path (`sync.stalePresenceMs`, `graph.presenceMode`...). */
   config?: Record<string, unknown>;
   dbPath?: string;
@@ -68,12 +63,11 @@ export async function startRig(o: RigOptions = {}): Promise<Rig> {
   const graph = await startGraphEmulator({ quiet: true, users: demoUsers(12), ...(o.tokenLifetimeSec ? { tokenLifetimeSec: o.tokenLifetimeSec } : {}) });
   // Webex on its documented defaults (webhooks, a supervisor acting on agents, 300/min); the one flag is delivery to the
   // connector's loopback webhook, since Webex delivers only to https on port 443.
-  const socket = o.events === 'websocket';
   const webex = await startWebexEmulator({
     quiet: true,
     agents: demoAgents(8),
     stateChangeDelayMs: 5,
-    inventions: socket ? { orgWideSocket: true, adminActsOnAnyAgent: true, changedByActors: true, echoTrackingId: true } : { loopbackWebhooks: true },
+    inventions: { loopbackWebhooks: true },
   });
   const dir = mkdtempSync(join(tmpdir(), 'tpc-fault-'));
   const dbPath = o.dbPath ?? join(dir, 'connector.db');
@@ -109,8 +103,8 @@ export async function startRig(o: RigOptions = {}): Promise<Rig> {
       'webex.baseUrl': webex.url,
       'webex.identityBaseUrl': webex.identityUrl,
       'webex.orgId': webex.orgId,
-      'webex.accessToken': socket ? webex.integrationToken : webex.supervisorToken,
-      'webex.events': socket ? 'websocket' : 'webhook',
+      'webex.accessToken': webex.supervisorToken,
+      'webex.events': 'webhook',
       'webex.webhookSecret': WEBHOOK_SECRET,
       ...subscribe,
       ...o.config,
@@ -122,10 +116,10 @@ export async function startRig(o: RigOptions = {}): Promise<Rig> {
       baseUrl: webex.url,
       identityBaseUrl: webex.identityUrl,
       orgId: webex.orgId,
-      accessToken: socket ? webex.integrationToken : webex.supervisorToken,
+      accessToken: webex.supervisorToken,
       admin: { accessToken: webex.integrationToken },
-      events: socket ? 'websocket' : 'webhook',
-      ...(socket ? {} : { webhook: { destinationUrl: `${publicUrl}/webhooks/webex`, secret: WEBHOOK_SECRET } }),
+      events: 'webhook',
+      webhook: { destinationUrl: `${publicUrl}/webhooks/webex`, secret: WEBHOOK_SECRET },
       http: { retries: 4, baseDelayMs: 50, maxDelayMs: 400, ...o.webexHttp },
       stream: { keepaliveMs: 2_000, reconnectBaseMs: 50, reconnectMaxMs: 400 },
     });
