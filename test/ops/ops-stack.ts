@@ -10,7 +10,7 @@ import { startConnector, type Connector } from '../../server/connector.js';
 import { silentLogger } from '../../server/logger.js';
 import { buildParts, extraMigrations } from '../../server/parts.js';
 import { systemClock } from '../../server/ports.js';
-import { graphControl, waitFor } from '../bench/processes.js';
+import { freePort, graphControl, waitFor } from '../bench/processes.js';
 
 /**
  * A TCP forwarder on a fixed loopback port in front of an emulator: stopping it makes the upstream unreachable
@@ -85,21 +85,22 @@ export async function startOpsStack(o: { agents?: number; config?: Record<string
     quiet: true,
     agents: demoAgents(n),
     stateChangeDelayMs: 5,
-    // The same emulator conveniences the sandbox turns on (emulators/webex-cc/README.md).
-    inventions: { orgWideSocket: true, adminActsOnAnyAgent: true, peopleOnCcHost: true, changedByActors: true, echoTrackingId: true, legacyContactFrames: true, activitiesOverlap: true, codeSwitchMovesStateTime: true },
-    rateLimitPerMinute: 0,
+    // Documented defaults; the one flag is delivery to the connector's loopback webhook (Webex delivers only to https:443).
+    inventions: { loopbackWebhooks: true },
   });
   const graphProxy = await forwarder(Number(new URL(graph.url).port));
   const webexProxy = await forwarder(Number(new URL(webex.url).port));
   const graphUrl = `https://127.0.0.1:${graphProxy.port}`;
   const dir = mkdtempSync(join(tmpdir(), 'tpc-ops-'));
   const dbPath = join(dir, 'connector.db');
+  const port = await freePort();
   const adminKey = `ops-admin-${randomBytes(16).toString('hex')}`;
   const config = loadConfig(
     {},
     {
       mode: 'live',
-      port: 0,
+      port,
+      publicUrl: `http://127.0.0.1:${port}`,
       dbPath,
       logLevel: 'silent',
       bootstrapAdminKey: adminKey,
@@ -114,8 +115,12 @@ export async function startOpsStack(o: { agents?: number; config?: Record<string
       'graph.matchRefreshMs': 0,
       'webex.baseUrl': `http://127.0.0.1:${webexProxy.port}`,
       'webex.orgId': webex.orgId,
-      'webex.accessToken': webex.integrationToken,
-      'webex.events': 'websocket',
+      'webex.identityBaseUrl': webex.identityUrl,
+      // A supervisor acts on agents; the administrator registers the webhook (supervisors may not).
+      'webex.accessToken': webex.supervisorToken,
+      'webex.adminAccessToken': webex.integrationToken,
+      'webex.events': 'webhook',
+      'webex.webhookSecret': 'ops-stack-webhook-secret-0123456789abcdef',
       'ops.readinessIntervalMs': 200,
       'ops.readinessBudgetMs': 2_000,
       ...o.config,

@@ -28,8 +28,8 @@ export async function startProcessEnv(agents = 4): Promise<ProcessEnv> {
     quiet: true,
     agents: demoAgents(agents),
     stateChangeDelayMs: 5,
-    inventions: { orgWideSocket: true, adminActsOnAnyAgent: true, peopleOnCcHost: true, changedByActors: true, echoTrackingId: true, legacyContactFrames: true, activitiesOverlap: true, codeSwitchMovesStateTime: true },
-    rateLimitPerMinute: 0,
+    // Documented defaults; the one flag is delivery to the connector's loopback webhook (Webex delivers only to https:443).
+    inventions: { loopbackWebhooks: true },
   });
   const dir = mkdtempSync(join(tmpdir(), 'tpc-proc-'));
   const caCertPath = join(dir, 'graph-ca.pem');
@@ -52,8 +52,12 @@ export async function startProcessEnv(agents = 4): Promise<ProcessEnv> {
     TPC_GRAPH_CA_CERT_PATH: caCertPath,
     TPC_WEBEX_BASE_URL: webex.url,
     TPC_WEBEX_ORG_ID: webex.orgId,
-    TPC_WEBEX_ACCESS_TOKEN: webex.integrationToken,
-    TPC_WEBEX_EVENTS: 'websocket',
+    TPC_WEBEX_IDENTITY_BASE_URL: webex.identityUrl,
+    TPC_WEBEX_ACCESS_TOKEN: webex.supervisorToken,
+    TPC_WEBEX_ADMIN_ACCESS_TOKEN: webex.integrationToken,
+    TPC_WEBEX_EVENTS: 'webhook',
+    TPC_WEBEX_WEBHOOK_SECRET: 'process-env-webhook-secret-0123456789abcdef',
+    TPC_PUBLIC_URL: `http://127.0.0.1:${port}`,
     TPC_RECONCILE_INTERVAL_MS: '2000',
     TPC_SHUTDOWN_DRAIN_MS: '8000',
   };
