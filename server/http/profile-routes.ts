@@ -1,7 +1,7 @@
 import type { Router } from 'express';
 import { z } from 'zod';
 import { TEAMS_STATES } from '../domain/presence.js';
-import { invalid } from '../errors.js';
+import { conflict, invalid } from '../errors.js';
 import { profileBodySchema } from '../mappings/profile-schema.js';
 import type { Services } from '../services/index.js';
 import { apiRoute, handle } from './api-route.js';
@@ -47,8 +47,31 @@ const profileFile = z
 
 const SUPERVISORS = ['supervisor', 'admin'] as const;
 
+/** A tenant needs a handful of profiles; a cap keeps every answer and the engine's lookups small. */
+export const MAX_PROFILES = 1_000;
+const listQuery = z
+  .object({
+    after: z.string().min(1).max(200).meta({ description: 'Cursor: the X-Next-Cursor of the previous page' }).optional(),
+    limit: z.coerce.number().int().min(1).max(MAX_PROFILES).default(MAX_PROFILES),
+  })
+  .strict();
+
+function roomForProfile(s: Services, body: { id?: unknown }): void {
+  if (typeof body.id === 'string' && s.registry.profiles.has(body.id)) return;
+  if (s.registry.profiles.size >= MAX_PROFILES) throw conflict(`at most ${MAX_PROFILES} mapping profiles; delete one first`);
+}
+
 export const PROFILE_ROUTES = {
-  listProfiles: apiRoute({ method: 'get', path: '/profiles', operationId: 'listProfiles', summary: 'List mapping profiles', roles: SUPERVISORS, response: z.array(profileView) }),
+  listProfiles: apiRoute({
+    method: 'get',
+    path: '/profiles',
+    operationId: 'listProfiles',
+    summary: `List mapping profiles by name, at most \`limit\` (≤ ${MAX_PROFILES}); X-Next-Cursor names the \`after\` of the next page when there is one`,
+    roles: SUPERVISORS,
+    query: listQuery,
+    response: z.array(profileView),
+    headers: { 'X-Next-Cursor': 'The `after` value of the next page (absent on the last page)' },
+  }),
   createProfile: apiRoute({
     method: 'post',
     path: '/profiles',
@@ -69,6 +92,7 @@ export const PROFILE_ROUTES = {
     body: profileWrite,
     response: profileView,
     status: 201,
+    errors: [409],
   }),
   getProfile: apiRoute({ method: 'get', path: '/profiles/:id', operationId: 'getProfile', summary: 'Get a mapping profile', roles: SUPERVISORS, params: idParams, response: profileView, errors: [404] }),
   exportProfile: apiRoute({
@@ -121,9 +145,16 @@ function writable(s: Services, body: z.output<typeof profileWrite>): unknown {
 
 export function registerProfileRoutes(r: Router, s: Services): void {
   const R = PROFILE_ROUTES;
-  handle(r, R.listProfiles, () => s.profiles.list());
-  handle(r, R.createProfile, ({ body }) => s.profiles.create(writable(s, body)));
-  handle(r, R.importProfile, ({ body }) => s.profiles.import(writable(s, body)));
+  handle(r, R.listProfiles, ({ query }, _req, res) => {
+    const all = s.profiles.list();
+    const from = query.after === undefined ? 0 : all.findIndex((p) => p.id === query.after) + 1;
+    if (query.after !== undefined && from === 0) throw invalid(`no profile "${query.after}" to continue after`, 'after');
+    const page = all.slice(from, from + query.limit);
+    if (from + query.limit < all.length) res.setHeader('X-Next-Cursor', page[page.length - 1]!.id);
+    return page;
+  });
+  handle(r, R.createProfile, ({ body }) => (roomForProfile(s, body), s.profiles.create(writable(s, body))));
+  handle(r, R.importProfile, ({ body }) => (roomForProfile(s, body), s.profiles.import(writable(s, body))));
   handle(r, R.getProfile, ({ params }) => s.profiles.get(params.id));
   handle(r, R.exportProfile, ({ params }, _req, res) => {
     const file = s.profiles.export(params.id);

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { silentLogger, type Logger } from '../logger.js';
+import { sampledWarn } from './log-sampler.js';
 
 /**
  * Receiver of Webex Contact Center `agent:*` webhooks (the alternative to the agent event stream).
@@ -37,6 +38,8 @@ export function verifyWebexSignature(rawBody: Buffer, signature: string | undefi
 export function createWebexWebhookRouter(adapter: WebexWebhookSink, secret: string, options: WebexWebhookRouterOptions = {}): Router {
   if (!secret) throw new Error('a webhook secret is required to verify Webex signatures');
   const logger = options.logger ?? silentLogger;
+  // Refusals are sampled: a flood of forged or broken posts writes a line per kind per minute, with the count.
+  const warn = sampledWarn(logger);
   const path = options.path ?? WEBEX_WEBHOOK_PATH;
   const router = express.Router();
   // Raw bytes: the signature covers the body exactly as sent, so it must be checked before JSON parsing.
@@ -45,7 +48,7 @@ export function createWebexWebhookRouter(adapter: WebexWebhookSink, secret: stri
   router.post(path, raw, (req: Request, res: Response) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (!verifyWebexSignature(body, req.get(SIGNATURE_HEADER), secret)) {
-      logger.warn({ path, signed: req.get(SIGNATURE_HEADER) !== undefined }, 'Webex webhook refused: bad or missing signature');
+      warn('signature', { path, signed: req.get(SIGNATURE_HEADER) !== undefined }, 'Webex webhook refused: bad or missing signature');
       res.status(401).json({ error: { code: 'unauthenticated', message: 'invalid signature' } });
       return;
     }
@@ -53,12 +56,12 @@ export function createWebexWebhookRouter(adapter: WebexWebhookSink, secret: stri
     try {
       payload = JSON.parse(body.toString('utf8'));
     } catch {
-      logger.warn({ path }, 'Webex webhook body is not JSON');
+      warn('json', { path }, 'Webex webhook body is not JSON');
       res.status(400).json({ error: { code: 'invalid', message: 'body is not valid JSON', field: '(body)' } });
       return;
     }
     if (!payload || typeof payload !== 'object' || Array.isArray(payload) || typeof (payload as { type?: unknown }).type !== 'string') {
-      logger.warn({ path }, 'Webex webhook without an event type');
+      warn('type', { path }, 'Webex webhook without an event type');
       res.status(400).json({ error: { code: 'invalid', message: 'expected an event object with a type', field: 'type' } });
       return;
     }
@@ -76,12 +79,12 @@ export function createWebexWebhookRouter(adapter: WebexWebhookSink, secret: stri
     if (res.headersSent) return next(err);
     const status = (err as { status?: number }).status;
     if (status === 413) {
-      logger.warn({ path: req.path }, 'Webex webhook body too large');
+      warn('size', { path: req.path }, 'Webex webhook body too large');
       res.status(413).json({ error: { code: 'payload_too_large', message: 'body too large' } });
       return;
     }
     if (status !== undefined && status >= 400 && status < 500) {
-      logger.warn({ path: req.path, status }, 'malformed Webex webhook request');
+      warn(`malformed-${status}`, { path: req.path, status }, 'malformed Webex webhook request');
       res.status(status).json({ error: { code: 'invalid', message: 'malformed request' } });
       return;
     }
