@@ -26,5 +26,5 @@ export function searchError(err: unknown): AppError {
   if (status === 429) return new AppError('rate_limited', 'the directory is busy; try again in a moment');
   if (status === 400) return new AppError('invalid', 'this search term cannot be searched; use letters, digits and spaces', 'query');
   if (status === 401 || status === 403) return new AppError('unavailable', 'the directory search is not available: the connector lacks access to the directory (see the admin page)');
-  return new AppError('unavailable', 'the directory cannot be reached right now; try again in a moment');
+  return new AppError('unavailable', `the directory cannot be reached right now${status ? ` (HTTP ${status})` : ''}; try again in a moment`);
 }
