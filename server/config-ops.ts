@@ -21,6 +21,8 @@ export const opsConfigSchema = z
     /** How often the pruning job runs, and how many rows one batch deletes (small batches never block the engine). */
     auditPruneIntervalMs: ms.min(1_000).default(3_600_000),
     auditPruneBatch: z.coerce.number().int().min(1).max(10_000).default(500),
+    /** Start-up (database, contact center, Graph, listening) that has not finished by then exits 2 naming why. */
+    startupTimeoutMs: ms.min(1_000).default(120_000),
   })
   .prefault({});
 
@@ -32,6 +34,7 @@ export const OPS_ENV: Record<string, string> = {
   TPC_AUDIT_RETENTION_DAYS: 'ops.auditRetentionDays',
   TPC_AUDIT_PRUNE_INTERVAL_MS: 'ops.auditPruneIntervalMs',
   TPC_AUDIT_PRUNE_BATCH: 'ops.auditPruneBatch',
+  TPC_STARTUP_TIMEOUT_MS: 'ops.startupTimeoutMs',
 };
 
 /**

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { OPS_ENV, opsConfigSchema, withoutComments } from './config-ops.js';
 import { SECURITY_ENV, securityConfigSchema } from './config-security.js';
 import { parseTokenCacheKey } from './graph/service-account-cipher.js';
-import { describeIssues } from './validation.js';
+import { describeIssues, insecureUrls } from './validation.js';
 
 /**
  * The only reader of process.env. Sources, later wins: defaults → JSON config file (TPC_CONFIG_FILE) →
@@ -224,7 +224,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       problems.push(`${p.field}${envByPath[p.field] ? ` (${envByPath[p.field]})` : ''}: ${p.message}`);
     }
   }
-  if (result.success) problems.push(...serviceAccountProblems(result.data.graph));
+  if (result.success) problems.push(...serviceAccountProblems(result.data.graph), ...insecureUrls(result.data));
   // Required settings are listed with every other problem, even when some value is also malformed.
   const candidate = (result.success ? result.data : raw) as Config;
   if (candidate.mode === 'live') problems.push(...liveModeMissing(candidate));

@@ -4,6 +4,7 @@ import { startConnector } from './connector.js';
 import { createLogger } from './logger.js';
 import { systemClock } from './ports.js';
 import { installShutdown } from './shutdown.js';
+import { guardStartup, startupFailed } from './startup.js';
 import { buildParts, extraMigrations } from './parts.js';
 
 /**
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(config.logLevel);
+  const starting = guardStartup(config.ops.startupTimeoutMs, () => `the contact center (${config.webex.baseUrl}) or Microsoft Graph (${config.graph.graphBaseUrl}) does not answer; see the warnings above`);
   const connector = await startConnector({
     config,
     logger,
@@ -35,12 +37,10 @@ async function main(): Promise<void> {
     parts: (db) => buildParts(config, db, logger),
     statics: existsSync('dist/widget') ? [['/widget', 'dist/widget']] : [],
   });
+  starting.done();
   logger.info({ url: connector.url }, 'Teams Presence Connector listening');
   installShutdown({ drain: (ms) => connector.app.drain(ms), close: () => connector.close() }, logger, config.ops.shutdownDrainMs);
 }
 
-main().catch((err: unknown) => {
-  // A start-up failure is reported in words (the port in use, an unreachable database folder...), not as a stack.
-  process.stderr.write(`failed to start: ${(err as Error).message ?? String(err)}\n`);
-  process.exit(1);
-});
+// A start-up failure is reported in words (the port in use, an unreachable database folder...), exit 2, no stack.
+main().catch(startupFailed);

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { AppError } from './errors.js';
 
+/** Configuration addresses that must be https:// (config-urls.ts), re-exported for config.ts. */
+export { insecureUrls } from './config-urls.js';
+
 /** "rules[2].idleCodeId" from a zod issue path. */
 export function fieldPath(path: readonly PropertyKey[]): string {
   let out = '';
