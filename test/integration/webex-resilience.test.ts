@@ -51,7 +51,7 @@ afterEach(async () => {
 });
 
 describe('Webex CC adapter: lost and refused webhooks', () => {
-  it('a delivery the receiver refuses with 503 arrives on Webex's retry and nothing else is reported', async () => {
+  it("a delivery the receiver refuses with 503 arrives on Webex's retry and nothing else is reported", async () => {
     const id = emu.agents()[2]!.id;
     const seen = h.received();
     h.receiverFailNext(1);
