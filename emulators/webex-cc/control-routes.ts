@@ -64,8 +64,13 @@ export function registerControlRoutes(router: Router, d: ControlDeps): void {
     return problem ? null : code!.id;
   };
 
+  // `?changedSince=<ms>`: only agents whose state or idle code changed after that time (a cheap feed for observers).
   router.add('GET', '/_emulator/agents', (ctx) => {
-    sendJson(ctx, 200, reg.agents.map((a) => ({ id: a.id, name: a.name, email: a.email, teamId: a.teamId, currentState: reg.activityState(a), auxCodeId: a.subStatus === 'Idle' ? a.auxCodeId : '0', changedBy: a.changedBy })));
+    const since = Number(ctx.query.get('changedSince') ?? '-1');
+    if (Number.isNaN(since)) return sendError(ctx, 400, 'changedSince must be epoch milliseconds', 'changedSince');
+    const changedAt = (a: (typeof reg.agents)[number]) => Math.max(a.lastStateChangeTs, a.lastIdleCodeChangeTs);
+    const list = since < 0 ? reg.agents : reg.agents.filter((a) => changedAt(a) > since);
+    sendJson(ctx, 200, list.map((a) => ({ id: a.id, name: a.name, email: a.email, teamId: a.teamId, currentState: reg.activityState(a), auxCodeId: a.subStatus === 'Idle' ? a.auxCodeId : '0', changedBy: a.changedBy, changedAt: changedAt(a) })));
   });
 
   router.add('GET', '/_emulator/agents/:id', (ctx) => {

@@ -1,4 +1,3 @@
-import WebSocket from 'ws';
 import { io as connect, type Socket } from 'socket.io-client';
 import type { AgentView, ClientToServerEvents, ServerToClientEvents } from '../../server/gateway/contract.js';
 import { openDatabase } from '../../server/store/db.js';
@@ -7,8 +6,8 @@ import { http } from './processes.js';
 
 /**
  * What the benchmark watches from the outside: widget clients on the connector's socket.io gateway (as an
- * agent desktop would connect them) and the Webex CC emulator's org-wide notification socket (every agent
- * state change the contact center applied).
+ * agent desktop would connect them) and every agent state change the Webex CC emulator applied, read from its
+ * control surface.
  */
 
 const now = (): number => performance.timeOrigin + performance.now();
@@ -73,21 +72,37 @@ export interface StateFrame {
   at: number;
 }
 
-/** The Webex emulator's org-wide event socket (supervisor token); calls `onState` for every applied state change. */
-export async function watchWebexStates(baseUrl: string, supervisorToken: string, onState: (f: StateFrame) => void): Promise<{ close(): void }> {
-  const sub = await http('POST', `${baseUrl}/v1/notification/subscribe`, { clientType: 'Bench', allowMultiLogin: true }, supervisorToken);
-  if (sub.status !== 200) throw new Error(`webex subscribe failed: ${sub.status} ${JSON.stringify(sub.body)}`);
-  const ws = new WebSocket(sub.body.webSocketUrl as string);
-  ws.on('message', (raw) => {
-    const at = now();
-    const frame = JSON.parse(raw.toString()) as { type?: string; data?: Record<string, any> };
-    const d = frame.data;
-    if (frame.type !== 'AgentStateChange' || d?.type !== 'AgentStateChangeSuccess') return;
-    onState({ agentId: d.agentId, subStatus: d.subStatus, auxCodeId: d.auxCodeId, changedBy: d.changedBy, at });
-  });
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  return { close: () => ws.close() };
+/**
+ * Every agent state change the Webex CC emulator applied, read from its control surface (`GET /_emulator/agents?
+ * changedSince=`), not from a notification socket: a real one carries only the subscriber's own events, and the
+ * emulator's org-wide socket is an invention. Each frame carries the emulator's own time of the change, so the poll
+ * interval does not add to measured freshness. `_token` is unused (kept so callers need not change).
+ */
+export async function watchWebexStates(baseUrl: string, _token: string, onState: (f: StateFrame) => void, pollMs = 50): Promise<{ close(): void }> {
+  type Row = { id: string; currentState: string; auxCodeId: string; changedBy?: string | null; changedAt: number };
+  const seen = new Map<string, number>();
+  const first = await http('GET', `${baseUrl}/_emulator/agents`);
+  if (first.status !== 200) throw new Error(`webex emulator agent list answered ${first.status}`);
+  let since = 0;
+  for (const a of first.body as Row[]) {
+    seen.set(a.id, a.changedAt);
+    since = Math.max(since, a.changedAt);
+  }
+  let stopped = false;
+  const loop = async (): Promise<void> => {
+    while (!stopped) {
+      await new Promise((r) => setTimeout(r, pollMs));
+      const res = await http('GET', `${baseUrl}/_emulator/agents?changedSince=${since - 1}`).catch(() => null);
+      if (!res || res.status !== 200) continue;
+      for (const a of res.body as Row[]) {
+        since = Math.max(since, a.changedAt);
+        if ((seen.get(a.id) ?? -1) >= a.changedAt) continue;
+        seen.set(a.id, a.changedAt);
+        const subStatus = a.currentState === 'available' ? 'Available' : a.currentState === 'idle' ? 'Idle' : a.currentState;
+        onState({ agentId: a.id, subStatus, auxCodeId: a.auxCodeId, ...(a.changedBy ? { changedBy: a.changedBy } : {}), at: a.changedAt });
+      }
+    }
+  };
+  void loop();
+  return { close: () => void (stopped = true) };
 }

@@ -86,8 +86,9 @@ async function drain(driver: PresenceDriver, maxMs: number): Promise<void> {
 }
 
 async function pollModeRun(floor: BenchResult['floor']): Promise<Omit<BenchResult, 'subscribe' | 'naive' | 'machine' | 'config' | 'floor' | 'ratios' | 'finishedInSec'> & { stack: Stack; agents: BenchAgent[] }> {
-  // Capacity run: the contact center's request budget lifted (the internal path's figure); the observer watches every agent.
-  const stack = await startStack({ agents: AGENTS, log, webexPerMinute: 0, webexInventions: ['orgWideSocket'], env: { TPC_GRAPH_BUDGET_SHARE: String(BUDGET_SHARE) } });
+  // Capacity run: the contact center's request budget lifted (the internal path's figure); the observer reads every
+  // agent's applied state from the emulator's control surface.
+  const stack = await startStack({ agents: AGENTS, log, webexPerMinute: 0, env: { TPC_GRAPH_BUDGET_SHARE: String(BUDGET_SHARE) } });
   void floor;
   const agents = await benchAgents(stack);
   const driver = new PresenceDriver(stack.graphApi, agents, idleCodes(stack.webex.orgId));
@@ -162,7 +163,8 @@ async function pollModeRun(floor: BenchResult['floor']): Promise<Omit<BenchResul
 }
 
 async function subscribeModeRun(): Promise<BenchResult['subscribe']> {
-  const stack = await startStack({ agents: AGENTS, log, subscribe: true, webexPerMinute: 0, webexInventions: ['orgWideSocket'] });
+  // Capacity run of the Graph side (subscribe mode): the contact center's request budget lifted so commands do not queue.
+  const stack = await startStack({ agents: AGENTS, log, subscribe: true, webexPerMinute: 0 });
   try {
     const agents = await benchAgents(stack);
     await waitFor('subscriptions for every agent', async () => {

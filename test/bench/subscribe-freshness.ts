@@ -46,10 +46,8 @@ export async function runSubscribeFreshness(o: SubscribeFreshnessOptions): Promi
     log: o.log,
     subscribe: true,
     graphArgs: ['--delivery', 'realistic'],
-    // Commands are not the subject here: no contact-center rate limit to queue behind.
+    // A capacity run of the Graph side: commands are not the subject, so no contact-center rate limit to queue behind.
     webexPerMinute: 0,
-    // The bench's observer watches every agent's state on one socket (an emulator invention, observer only).
-    webexInventions: ['orgWideSocket'],
     env: { TPC_GRAPH_SUBSCRIBE_RECONCILE_MS: String(o.reconcileMs) },
   });
   try {
