@@ -33,7 +33,12 @@ export interface WebexAdapterOptions {
   accessToken?: string;
   /** OAuth client of the integration or Service App, with its refresh token: tokens are refreshed before expiry and after a 401. */
   oauth?: { clientId: string; clientSecret: string; refreshToken: string };
-  /** 'webhook' (production default: Subscriptions API) or 'websocket' (the notification socket, the subscribing user's own events). */
+  /**
+   * 'webhook' (production default: Subscriptions API, the documented org-wide feed) or 'websocket': for a connector
+   * webhooks cannot reach. A Webex notification socket carries only its subscriber's own events, so in this mode
+   * agents' states come from reconciliation through activities alone (at the engine's reconcile interval); frames
+   * about anyone but the credential's own user are ignored, whatever the socket sends.
+   */
   events: 'websocket' | 'webhook';
   /** An administrator's or Service App's credential for the Subscriptions API (supervisors may not manage subscriptions). */
   admin?: { accessToken?: string; refreshToken?: string };
@@ -145,6 +150,13 @@ export function createWebexAdapter(options: WebexAdapterOptions): WebexAdapter {
     }
   }
 
+  /** What the documentation lets a notification socket carry: frames about the subscriber itself (or about no agent). */
+  const isOwnFrame = (frame: unknown): boolean => {
+    const data = (frame as { data?: { agentId?: unknown } } | null)?.data;
+    const agentId = data && typeof data === 'object' ? data.agentId : undefined;
+    return typeof agentId !== 'string' || (actingAs !== null && agentId === actingAs.id);
+  };
+
   const onStreamStatus = (status: StreamStatus): void => deliver([{ kind: 'stream', status, at: clock.now() }]);
 
   return {
@@ -155,7 +167,9 @@ export function createWebexAdapter(options: WebexAdapterOptions): WebexAdapter {
       await learnIdentity();
       await config.listIdleCodes().catch((err: Error) => logger.warn({ reason: err.message }, 'could not load idle codes at start'));
       if (options.events === 'websocket') {
-        await stream.start((frame) => deliver(translator.translateFrame(frame)), onStreamStatus);
+        await stream.start((frame) => {
+          if (isOwnFrame(frame)) deliver(translator.translateFrame(frame));
+        }, onStreamStatus);
         return;
       }
       try {
