@@ -5,6 +5,7 @@ import { createLogger } from './logger.js';
 import { systemClock } from './ports.js';
 import { installShutdown } from './shutdown.js';
 import { guardStartup, startupFailed } from './startup.js';
+import { waitForDatabase } from './store/db.js';
 import { buildParts, extraMigrations } from './parts.js';
 
 /**
@@ -27,6 +28,8 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(config.logLevel);
+  // A full disk or read-only file at start is waited out (logged), not a crash loop under a supervisor.
+  await waitForDatabase(config.dbPath, extraMigrations, (err, delayMs) => logger.error({ err: err.message, retryInMs: delayMs }, 'the database cannot be opened; not starting until it can'));
   const starting = guardStartup(config.ops.startupTimeoutMs, () => `the contact center (${config.webex.baseUrl}) or Microsoft Graph (${config.graph.graphBaseUrl}) does not answer; see the warnings above`);
   const connector = await startConnector({
     config,

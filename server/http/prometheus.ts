@@ -2,6 +2,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { ContactCenter } from '../ports.js';
 import type { Services } from '../services/index.js';
 import type { AuditResult } from '../store/audit-store.js';
+import type { SqliteStores } from '../store/index.js';
 import type { ReadinessProbe } from './readiness.js';
 
 /**
@@ -115,6 +116,14 @@ export function createPrometheus(s: Services, readiness: ReadinessProbe): Promet
     registers,
     collect() {
       for (const [name, c] of Object.entries(readiness.state().checks)) this.set({ upstream: name }, c.ok ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'tpc_store_pending_writes',
+    help: 'Decisions and outcomes kept in memory because the database cannot take them (full disk, read-only, lock held elsewhere); written when it can',
+    registers,
+    collect() {
+      this.set((s.stores as Partial<SqliteStores>).journal?.status().pending ?? 0);
     },
   });
   new Gauge({

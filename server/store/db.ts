@@ -40,3 +40,26 @@ function migrate(db: Db): void {
     })();
   }
 }
+
+/** Conditions of the disk or file that pass when an operator acts: start-up waits for them instead of exiting. */
+const WAIT_FOR = /^(SQLITE_(BUSY|LOCKED|FULL|READONLY|IOERR)|ENOSPC|EROFS|EDQUOT|EIO)/;
+
+/**
+ * Waits until the database can be opened and brought up to date: a full disk (SQLite cannot even create its
+ * shared-memory file), a read-only file or a lock held elsewhere is retried with backoff (0.5 s doubling to 30 s),
+ * reported through `onRetry` each time, so a supervisor does not restart the process into the same failure over
+ * and over. Any other error (a path that is not a folder, a file that is not a database) is thrown.
+ */
+export async function waitForDatabase(path: string, extraMigrations: ((db: Db) => void)[], onRetry: (err: Error, delayMs: number) => void): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      openDatabase(path, extraMigrations).close();
+      return;
+    } catch (err) {
+      if (!WAIT_FOR.test(String((err as { code?: unknown }).code ?? ''))) throw err;
+      const delayMs = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
+      onRetry(err as Error, delayMs);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
+}

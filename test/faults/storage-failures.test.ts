@@ -4,7 +4,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { waitForDatabase } from '../../server/store/db.js';
 import type { SqliteStores } from '../../server/store/index.js';
 import { auditProblems, startRig, TEAMS_CALL_CODE, type Rig } from './fault-rig.js';
 
@@ -145,6 +147,7 @@ describe('fault: storage cannot take writes', () => {
       expect(ready.body.checks.store.error).toMatch(/disk is full/);
       const metrics = await (await fetch(`${r.connector.url}/metrics`)).text();
       expect(metrics).toMatch(/tpc_upstream_up\{upstream="store"\} 0/);
+      expect(Number(/^tpc_store_pending_writes (\d+)/m.exec(metrics)?.[1])).toBeGreaterThan(0);
       const admin = r.connector.services.status() as { storage?: { ok: boolean; errorCode: string | null; pending: number } };
       expect(admin.storage?.ok).toBe(false);
       expect(admin.storage?.errorCode).toMatch(/^SQLITE_FULL/);
@@ -162,14 +165,40 @@ describe('fault: storage cannot take writes', () => {
       const entries = r.audit();
       expect(entries.map((e) => e.id)).toEqual(entries.map((_, i) => entries[0]!.id + i));
       expect(auditProblems(entries, r.agentIds, new Set([0, 1]))).toEqual([]);
+      // A restart while the disk is full: opening the database is waited out (SQLite cannot even create its
+      // shared-memory file), not a crash; once space returns the connector starts and stores again.
+      await r.stopConnector();
+      sqliteCheckpoint(join(dir, 'connector.db'));
+      fill(filler);
+      const retries: string[] = [];
+      let opened = false;
+      const waiting = waitForDatabase(join(dir, 'connector.db'), [], (err) => retries.push(err.message)).then(() => (opened = true));
+      await until('a failed open to be retried', () => retries.length >= 2);
+      expect(opened).toBe(false);
+      unlinkSync(filler);
+      await waiting;
+      report.push(`restart on a full disk: ${retries.length} open attempts waited out (${retries[0]}), then started`);
+      await r.startConnector();
+      const beforeEnd = r.audit().at(-1)?.id ?? 0;
+      await r.callEnd(0);
+      await r.converged(new Set([1]));
+      const release = r.audit().find((e) => e.id > beforeEnd && e.agentId === r.agentIds[0] && e.action === 'set-available');
+      expect(release?.result).toBe('confirmed');
     } finally {
       await rig?.close();
       rig = undefined;
-      execFileSync('umount', [mount]);
+      execFileSync('umount', ['-l', mount]);
       rmSync(mount, { recursive: true, force: true });
     }
   }, 60_000);
 });
+
+/** Folds the WAL into the database and truncates it (with the connector stopped), so the next commit needs new space. */
+function sqliteCheckpoint(path: string): void {
+  const db = new Database(path);
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+}
 
 /** Writes a file until the device has no space left (smaller and smaller pieces, so not even a page is left). */
 function fill(path: string): void {
