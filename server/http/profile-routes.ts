@@ -135,7 +135,8 @@ function writable(s: Services, body: z.output<typeof profileWrite>): unknown {
   const rules = body.rules.map((rule, i) => {
     if (!rule.idleCodeId || !rule.idleCodeName) return rule;
     const known = s.registry.idleCodes.get(rule.idleCodeId);
-    if (known && known.name.trim().toLowerCase() !== rule.idleCodeName.trim().toLowerCase()) {
+    if (!known) throw invalid(`rules[${i}]: no idle code has id "${rule.idleCodeId}"`, `rules[${i}].idleCodeId`);
+    if (known.name.trim().toLowerCase() !== rule.idleCodeName.trim().toLowerCase()) {
       throw invalid(`rules[${i}]: idle code "${rule.idleCodeId}" is named "${known.name}", not "${rule.idleCodeName}"`, `rules[${i}].idleCodeName`);
     }
     return { teamsState: rule.teamsState, idleCodeId: rule.idleCodeId };
