@@ -52,6 +52,18 @@ export const adminStatusSchema = z
       })
       .nullable()
       .meta({ description: 'Contact-center request budget and credential (null when the adapter reports none)' }),
+    storage: z
+      .object({
+        ok: z.boolean(),
+        pending: z.number().int(),
+        errorCode: z.string().nullable(),
+        error: z.string().nullable(),
+        persistent: z.boolean(),
+        since: z.number().nullable(),
+        replayed: z.number().int(),
+      })
+      .nullable()
+      .meta({ description: 'Whether the database takes writes; decisions kept in memory until it does (full disk, read-only file, lock held elsewhere)' }),
     readiness: readinessSchema.nullable(),
   })
   .meta({ id: 'AdminStatus' });

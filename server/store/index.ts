@@ -31,6 +31,20 @@ export function createStores(db: Db): SqliteStores {
   db.pragma(`busy_timeout = ${HOT_PATH_BUSY_TIMEOUT_MS}`);
   const journal = new WriteJournal(db);
   journals.set(db, journal);
+  // Closing (shutdown) tries the kept writes once more and stops the replay timer; if the store still cannot take
+  // them they are lost with the process, as any memory is (the audit trail then lacks those entries).
+  const close = db.close.bind(db);
+  db.close = () => {
+    journal.stop();
+    if (db.open) {
+      try {
+        journal.replay();
+      } catch {
+        /* not a storage condition: nothing more can be done at close */
+      }
+    }
+    return close();
+  };
   const agents = new AgentStore(db);
   const audit = new AuditStore(db);
   // The hot path's four writes go through the journal; everything else writes directly, as before.

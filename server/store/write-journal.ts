@@ -43,6 +43,7 @@ export class WriteJournal {
   /** Writes done inside the current transaction, kept so a transaction that fails at COMMIT can be replayed. */
   private txLog: (() => void)[] | null = null;
   private txFailed = false;
+  private stopped = false;
 
   constructor(
     private readonly db: Db,
@@ -147,6 +148,7 @@ export class WriteJournal {
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
@@ -177,7 +179,7 @@ export class WriteJournal {
   }
 
   private schedule(): void {
-    if (this.timer) return;
+    if (this.timer || this.stopped) return;
     const delay = BACKOFF_MS[Math.min(this.attempt++, BACKOFF_MS.length - 1)]!;
     this.timer = setTimeout(() => {
       this.timer = null;
