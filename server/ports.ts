@@ -239,6 +239,7 @@ export interface ContactCenterDetails {
   tokenExpiresAt: number | null;
   credentialError: string | null;
   events: 'webhook' | 'websocket';
+  changeableTeams?: 'all' | string[] | null; // teams whose agents the credential may change (null: unknown)
 }
 
 export interface ContactCenter {
@@ -265,6 +266,7 @@ export interface ContactCenter {
   withdraw?(agentId: string): boolean;
   /** Budget use, queue depth, capacity estimate and credential, when the adapter has them. */
   details?(): ContactCenterDetails;
+  checkTeams?(synced: readonly { id: string; name: string }[]): Promise<PermissionCheck>; // may the credential change every synced team's agents (failure names the others)
   /**
    * Sends a state change; resolves once the contact center accepted it (the result arrives as an event). An
    * adapter that writes the connector's marker into the reason text returns the marker's `commandId`.

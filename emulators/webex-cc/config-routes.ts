@@ -5,7 +5,8 @@
  * A user's `id` (contact-center user) differs from its `ciUserId` (what the agent APIs call agentId).
  */
 import { type Ctx, type RouteMeta, type Router as CcRouter, intParam, sendError, sendJson } from './http-kit.js';
-import { SCOPES } from './token-book.js';
+import { SCOPES, type User } from './token-book.js';
+import { answerUserFilter, registerUserProfileRoutes, staffProfiles, type StaffProfile } from './user-profile-routes.js';
 import type { AgentRegistry } from './agent-registry.js';
 import { agentProfiles, AGENT_PROFILE_ID, SEED_TIME, SITE_ID, SITE_NAME, workTypes } from './seed-data.js';
 
@@ -49,12 +50,14 @@ function envelope<T>(orgId: string, path: string, items: readonly T[], page: num
   return { meta: { orgid: orgId, page, pageSize, totalPages, totalRecords, links }, data: items.slice(page * pageSize, (page + 1) * pageSize) };
 }
 
-export function registerConfigRoutes(cc: CcRouter, reg: AgentRegistry): void {
+export function registerConfigRoutes(cc: CcRouter, reg: AgentRegistry, staff: () => readonly User[] = () => []): void {
   const read: RouteMeta = { scope: SCOPES.configRead };
   const router = { add: (method: string, route: string, handler: (ctx: Ctx) => void): void => cc.add(method, route, handler, read) };
   const orgId = reg.orgId;
   const profiles = agentProfiles(orgId);
   const types = workTypes(orgId);
+  const staffProfileMap = (): Map<string, StaffProfile> => staffProfiles(staff(), reg.teams.map((t) => t.id));
+  registerUserProfileRoutes(cc, orgId, staffProfileMap);
 
   router.add('GET', '/organization/:orgid/auxiliary-code', (ctx) => {
     if (!orgOk(ctx, orgId)) return;
@@ -125,6 +128,7 @@ export function registerConfigRoutes(cc: CcRouter, reg: AgentRegistry): void {
 
   router.add('GET', '/organization/:orgid/v2/user', (ctx) => {
     if (!orgOk(ctx, orgId) || !staffOnly(ctx)) return;
+    if (answerUserFilter(ctx, orgId, reg, staff, staffProfileMap)) return;
     const p = paging(ctx);
     if (!p) return;
     const slice = reg.agents.slice(p.page * p.pageSize, (p.page + 1) * p.pageSize).map((a) => ({

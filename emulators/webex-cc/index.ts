@@ -112,7 +112,7 @@ export async function startWebexEmulator(opts: WebexEmulatorOptions = {}): Promi
   });
   let wsBase = '';
 
-  registerConfigRoutes(router, reg);
+  registerConfigRoutes(router, reg, () => tokens.staff());
   registerAgentRoutes(router, engine, opts.stateChangeDelayMs ?? 20, inv);
   registerActivityRoutes(router, engine);
   registerNotificationRoutes(router, hub, inv, () => wsBase);

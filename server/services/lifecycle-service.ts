@@ -52,6 +52,8 @@ export class LifecycleService {
     } catch (err) {
       checks.push({ permission: `${this.d.cc.vendor} contact center API`, ok: false, detail: (err as Error).message });
     }
+    // The credential must be allowed to change agents of every synced team ("Change Agent States" reach).
+    if (this.d.cc.checkTeams) checks.push(await this.d.cc.checkTeams([...this.d.registry.teams.values()].filter((t) => t.syncEnabled)));
     this.lastPermissionChecks = checks;
     return checks;
   }

@@ -14,6 +14,7 @@ import { WebexEventTranslator } from './webex-event-translator.js';
 import { WebexHttpClient } from './webex-http-client.js';
 import { WebexIdentity, type Person } from './webex-identity.js';
 import { OAuthTokenSource, staticToken, type TokenInfo, type TokenSource } from './webex-token-source.js';
+import { readTeamReach, teamReachCheck, type TeamReach } from './webex-credential-scope.js';
 import { registerWebhook } from './webex-webhook-registration.js';
 import { translateWebhook, WebhookDeduper } from './webex-webhook-translator.js';
 
@@ -107,6 +108,7 @@ export function createWebexAdapter(options: WebexAdapterOptions): WebexAdapter {
   let webhookUp = false;
   let actingAs: Person | null = null;
   let identityError: string | null = null;
+  let reach: TeamReach = { kind: 'unknown', reason: 'not read yet' };
   let knownAgentIds: string[] = [];
   const followUps = new Set<string>();
   let followUpTimer: { cancel(): void } | null = null;
@@ -131,6 +133,7 @@ export function createWebexAdapter(options: WebexAdapterOptions): WebexAdapter {
     try {
       actingAs = await identity.whoAmI(tokens);
       identityError = actingAs ? null : 'the identity service refused the connector credential';
+      reach = await readTeamReach(http, options.orgId, actingAs?.id ?? null);
     } catch (err) {
       identityError = (err as Error).message;
       logger.warn({ reason: identityError }, 'could not read whom the connector acts as');
@@ -235,7 +238,12 @@ export function createWebexAdapter(options: WebexAdapterOptions): WebexAdapter {
         tokenExpiresAt: t.expiresAt,
         credentialError: t.lastError ?? identityError,
         events: options.events,
+        changeableTeams: reach.kind === 'all' ? 'all' : reach.kind === 'teams' ? reach.teamIds : null,
       };
+    },
+    async checkTeams(synced) {
+      if (reach.kind === 'unknown') await learnIdentity();
+      return teamReachCheck(reach, synced);
     },
     identityStatus: () => ({ actingAs, token: tokens.info(), lastError: identityError }),
     integrationUserId: () => actingAs?.id ?? null,
