@@ -5,6 +5,7 @@ import type { Services } from '../services/index.js';
 import { apiRoute, apiRoutes, handle } from './api-route.js';
 import { idParams, lifecycleSchema, permissionCheckSchema, teamSchema } from './api-schemas.js';
 import { requireRole } from './auth.js';
+import { listPageQuery, nextCursorDoc, pageArray } from './list-page.js';
 import { adminStatusSchema, engineMetricsSchema, statusWithReadiness, engineMetrics } from './admin-status.js';
 
 const teamSyncBody = z.object({ enabled: z.boolean() }).strict();
@@ -49,7 +50,16 @@ export const ADMIN_ROUTES = apiRoutes('/api/admin', {
     response: z.object({ deleted: z.literal(true), note: z.string() }),
     errors: [404, 409],
   }),
-  teams: apiRoute({ method: 'get', path: '/teams', operationId: 'listTeamsForSync', summary: 'Teams with sync enabled/disabled and their profile', roles: ADMIN, response: z.array(teamSchema) }),
+  teams: apiRoute({
+    method: 'get',
+    path: '/teams',
+    operationId: 'listTeamsForSync',
+    summary: 'Teams with sync enabled/disabled and their profile',
+    roles: ADMIN,
+    query: listPageQuery(5_000),
+    response: z.array(teamSchema),
+    headers: nextCursorDoc,
+  }),
   teamSync: apiRoute({
     method: 'put',
     path: '/teams/:id/sync',
@@ -93,7 +103,7 @@ export function createAdminRouter(s: Services): Router {
     return { lifecycle: s.lifecycle.lifecycle };
   });
   handle(r, R.remove, () => s.lifecycle.remove());
-  handle(r, R.teams, () => [...s.registry.teams.values()]);
+  handle(r, R.teams, ({ query }, _req, res) => pageArray([...s.registry.teams.values()], (t) => t.id, query, res));
   handle(r, R.teamSync, ({ params, body }) => {
     s.lifecycle.setTeamSync(params.id, body.enabled);
     const team = s.registry.teams.get(params.id);

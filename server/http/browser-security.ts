@@ -1,6 +1,4 @@
-import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
-import type { ServerOptions } from 'socket.io';
 import type { SecurityConfig } from '../config-security.js';
 
 /**
@@ -8,18 +6,11 @@ import type { SecurityConfig } from '../config-security.js';
  * connector itself and the configured Desktop origins embed its pages (API answers may be framed by nobody),
  * `Cache-Control: no-store` on everything that carries state or credentials (API, admin, sign-in, sandbox info,
  * metrics), and CORS on the widget bundles for the allow-listed origins only. The socket gets the same allow-list
- * (`allowRequest`), a cap on sockets that have not authenticated yet and a short time to authenticate.
+ * (server/gateway/socket-options.ts).
  */
 
 /** Paths whose answers must never be stored by a browser or proxy. */
 const SENSITIVE = /^\/(api|admin|auth|sandbox\/info|sandbox\/control|metrics|webhooks)(\/|$)/;
-
-/** Whether a browser Origin may use the connector: absent (not a browser page), the connector's own, or listed. */
-export function originAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[]): boolean {
-  if (origin === undefined) return true;
-  if (allowed.includes(origin)) return true;
-  return host !== undefined && (origin === `http://${host}` || origin === `https://${host}`);
-}
 
 export function contentSecurityPolicy(allowed: readonly string[], page: boolean, scriptHashes: readonly string[] = []): string {
   const ancestors = page ? ["'self'", ...allowed].join(' ') : "'none'";
@@ -60,23 +51,5 @@ export function staticCors(security: Pick<SecurityConfig, 'allowedOrigins'>) {
     const req = res.req as Request | undefined;
     const origin = req?.headers.origin;
     if (origin && security.allowedOrigins.includes(origin)) res.setHeader('Access-Control-Allow-Origin', origin);
-  };
-}
-
-/**
- * socket.io options: browsers from other origins are refused before the handshake (WebSockets are not covered by
- * CORS, so `allowRequest` is where the allow-list holds), at most `maxPendingSockets` connections may be waiting to
- * authenticate at once, and one that has not authenticated within `pendingSocketTimeoutMs` is closed.
- */
-export function socketOptions(security: SecurityConfig, counts: () => { engine: number; authenticated: number }): Partial<ServerOptions> {
-  return {
-    cors: { origin: (origin, cb) => cb(null, origin === undefined || security.allowedOrigins.includes(origin)), credentials: false },
-    connectTimeout: security.pendingSocketTimeoutMs,
-    allowRequest: (req: IncomingMessage, cb: (err: string | null | undefined, ok: boolean) => void) => {
-      if (!originAllowed(req.headers.origin, req.headers.host, security.allowedOrigins)) return cb('origin not allowed', false);
-      const { engine, authenticated } = counts();
-      if (engine - authenticated >= security.maxPendingSockets) return cb('too many unauthenticated connections', false);
-      cb(null, true);
-    },
   };
 }

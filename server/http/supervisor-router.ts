@@ -5,6 +5,7 @@ import type { Services } from '../services/index.js';
 import { apiRoute, apiRoutes, handle } from './api-route.js';
 import { agentViewSchema, idParams, pageOf, teamSchema } from './api-schemas.js';
 import { requireRole } from './auth.js';
+import { listPageQuery, nextCursorDoc, pageArray } from './list-page.js';
 import { PROFILE_ROUTES, registerProfileRoutes } from './profile-routes.js';
 
 const dryRunBody = z
@@ -24,6 +25,8 @@ const dryRunAnswer = z.object({
 });
 
 const limit = z.coerce.number().int().min(1).max(500).default(50);
+/** Teams and idle codes: a whole normal tenant in one page, paged beyond that (list-page.ts). */
+const LIST_MAX = 5_000;
 
 const auditQuery = z
   .object({
@@ -77,9 +80,11 @@ export const SUPERVISOR_ROUTES = apiRoutes('/api', {
     operationId: 'listIdleCodes',
     summary: 'Idle codes from the contact center (names, system and active flags)',
     roles: SUPERVISORS,
+    query: listPageQuery(LIST_MAX),
     response: z.array(z.object({ id: z.string(), name: z.string(), isSystem: z.boolean(), active: z.boolean() }).meta({ id: 'IdleCode' })),
+    headers: nextCursorDoc,
   }),
-  teams: apiRoute({ method: 'get', path: '/teams', operationId: 'listTeams', summary: 'Teams and their profiles', roles: SUPERVISORS, response: z.array(teamSchema) }),
+  teams: apiRoute({ method: 'get', path: '/teams', operationId: 'listTeams', summary: 'Teams and their profiles', roles: SUPERVISORS, query: listPageQuery(LIST_MAX), response: z.array(teamSchema), headers: nextCursorDoc }),
   assign: apiRoute({
     method: 'put',
     path: '/teams/:id/profile',
@@ -128,8 +133,8 @@ export function createSupervisorRouter(s: Services): Router {
   const R = SUPERVISOR_ROUTES.routes;
   registerProfileRoutes(r, s);
 
-  handle(r, R.idleCodes, () => [...s.registry.idleCodes.values()].map(({ id, name, isSystem, active }) => ({ id, name, isSystem, active })));
-  handle(r, R.teams, () => [...s.registry.teams.values()]);
+  handle(r, R.idleCodes, ({ query }, _req, res) => pageArray([...s.registry.idleCodes.values()].map(({ id, name, isSystem, active }) => ({ id, name, isSystem, active })), (c) => c.id, query, res));
+  handle(r, R.teams, ({ query }, _req, res) => pageArray([...s.registry.teams.values()], (t) => t.id, query, res));
   handle(r, R.assign, ({ params, body }) => {
     s.profiles.assignToTeam(params.id, body.profileId);
     const team = s.registry.teams.get(params.id);

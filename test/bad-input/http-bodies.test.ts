@@ -59,7 +59,7 @@ describe('wrong JSON shapes on every route with a schema', () => {
   });
   it('covers the routes with bodies', () => {
     expect(schemaRoutes.map((r) => `${r.method} ${r.path}`).sort()).toEqual(
-      ['post /api/dry-run', 'post /api/insights/impact', 'post /api/me/pause', 'post /api/profiles', 'post /api/profiles/import', 'put /api/admin/teams/{id}/sync', 'put /api/profiles/{id}', 'put /api/teams/{id}/profile'].sort(),
+      ['post /api/admin/keys', 'post /api/dry-run', 'post /api/insights/impact', 'post /api/me/pause', 'post /api/profiles', 'post /api/profiles/import', 'put /api/admin/teams/{id}/sync', 'put /api/profiles/{id}', 'put /api/teams/{id}/profile'].sort(),
     );
   });
   const cases = schemaRoutes.flatMap(({ method, path }) => JSON_GARBAGE.map(([name, body]) => ({ method, path, name, body })));

@@ -46,3 +46,18 @@ describe('mapping profiles', () => {
     expect((await h.api('/api/profiles?after=nope', { key: h.keys.supervisor })).status).toBe(400);
   });
 });
+
+describe('teams and idle codes', () => {
+  it.each(['/api/teams', '/api/admin/teams', '/api/idle-codes'])('%s pages with limit and after, and refuses a limit past its cap', async (path) => {
+    const key = path.startsWith('/api/admin') ? h.keys.admin : h.keys.supervisor;
+    const all = (await h.api(path, { key })).body as { id: string }[];
+    expect(all.length).toBeGreaterThanOrEqual(2);
+    const first = await fetch(`${h.connector.url}${path}?limit=1`, { headers: { authorization: `Bearer ${key}` } });
+    const page1 = (await first.json()) as { id: string }[];
+    expect(page1.map((x) => x.id)).toEqual([all[0]!.id]);
+    expect(first.headers.get('x-next-cursor')).toBe(all[0]!.id);
+    const rest = (await h.api(`${path}?after=${encodeURIComponent(all[0]!.id)}`, { key })).body as { id: string }[];
+    expect(rest.map((x) => x.id)).toEqual(all.slice(1).map((x) => x.id));
+    expect((await h.api(`${path}?limit=5001`, { key })).status).toBe(400);
+  });
+});
