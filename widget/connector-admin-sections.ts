@@ -224,10 +224,11 @@ interface Credential {
   tokenExpiresAt?: number | null;
   credentialError?: string | null;
   events?: string;
+  changeableTeams?: 'all' | string[] | null;
 }
 
 /** The fields of the contact-center object this page renders as the credential section. */
-const CREDENTIAL_KEYS = ['actingAs', 'tokenKind', 'tokenExpiresAt', 'credentialError', 'events'] as const;
+const CREDENTIAL_KEYS = ['actingAs', 'tokenKind', 'tokenExpiresAt', 'credentialError', 'events', 'changeableTeams'] as const;
 
 export function credentialOf(status: AdminStatus): { path: string; value: Credential } | null {
   const cc = (status as unknown as Rec).contactCenter;
@@ -235,7 +236,7 @@ export function credentialOf(status: AdminStatus): { path: string; value: Creden
 }
 
 /** Whom the connector acts as at the contact center, its token and how agent events arrive. */
-export function renderCredential(cred: Credential, c: Ctx) {
+export function renderCredential(cred: Credential, c: Ctx, teams: readonly AdminTeamDto[] = []) {
   const { t } = c;
   const rows: Array<[string, string, string, boolean?]> = [
     ['acting-as', t('cred.actingAs'), cred.actingAs ? `${cred.actingAs.displayName} (${cred.actingAs.id})` : t('cred.unknown')],
@@ -246,10 +247,47 @@ export function renderCredential(cred: Credential, c: Ctx) {
     rows.push(['expires', t('cred.expires'), at == null ? t('cred.noExpiry') : `${c.fmt.dateTime(at)} (${c.fmt.relative(at, c.now)})`, at != null && at < c.now]);
   }
   if (cred.credentialError) rows.push(['error', t('cred.error'), cred.credentialError, true]);
+  if ('changeableTeams' in cred) {
+    const reach = cred.changeableTeams;
+    const names = Array.isArray(reach) ? reach.map((id) => teams.find((x) => x.id === id)?.name ?? id) : [];
+    rows.push(['teams', t('cred.teams'), reach === 'all' ? t('cred.allTeams') : reach == null ? t('cred.teamsUnknown') : names.length ? names.join(', ') : t('none')]);
+  }
   if (cred.events) rows.push(['events', t('cred.events'), cred.events === 'webhook' ? t('cred.webhook') : cred.events === 'websocket' ? t('cred.websocket') : cred.events]);
   return html`<table data-testid="credential">
     <tbody>
       ${rows.map(([key, label, value, bad]) => html`<tr data-credential=${key}><th scope="row">${label}</th><td class=${bad ? 'error' : ''}>${value}</td></tr>`)}
+    </tbody>
+  </table>`;
+}
+
+interface Storage {
+  ok: boolean;
+  pending?: number;
+  error?: string | null;
+  since?: number | null;
+  replayed?: number;
+}
+
+const STORAGE_KEYS = ['ok', 'pending', 'errorCode', 'error', 'persistent', 'since', 'replayed'] as const;
+
+export function storageOf(status: AdminStatus): { path: string; value: Storage } | null {
+  const st = (status as unknown as Rec).storage;
+  return isRec(st) && typeof st.ok === 'boolean' ? { path: 'storage', value: st as unknown as Storage } : null;
+}
+
+export const storagePaths = (path: string): string[] => STORAGE_KEYS.map((k) => `${path}.${k}`);
+
+/** Whether the database takes writes, and what waits in memory until it does. */
+export function renderStorage(st: Storage, c: Ctx) {
+  const { t, fmt } = c;
+  const rows: Array<[string, string, string, boolean?]> = [
+    ['state', t('storage.state'), st.ok ? t('storage.ok') : t('storage.failing', { when: ago(c, st.since, t('never')), error: st.error ?? '' }), !st.ok],
+    ['pending', t('storage.pending'), fmt.number(st.pending ?? 0), (st.pending ?? 0) > 0],
+  ];
+  if (typeof st.replayed === 'number') rows.push(['replayed', t('storage.replayed'), fmt.number(st.replayed)]);
+  return html`<table data-testid="storage">
+    <tbody>
+      ${rows.map(([key, label, value, bad]) => html`<tr data-storage=${key}><th scope="row">${label}</th><td class=${bad ? 'error' : ''}>${value}</td></tr>`)}
     </tbody>
   </table>`;
 }

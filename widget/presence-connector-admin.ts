@@ -18,8 +18,11 @@ import {
   renderOther,
   renderPermissions,
   renderReadiness,
+  renderStorage,
   renderTeamSync,
   renderUnmatched,
+  storageOf,
+  storagePaths,
   type Ctx,
 } from './connector-admin-sections.js';
 import { LocaleController } from './i18n/locale-controller.js';
@@ -212,7 +215,10 @@ export class PresenceConnectorAdmin extends LitElement {
     const budget = s ? budgetOf(s) : null;
     const isolated = s ? isolatedOf(s) : null;
     const credential = s ? credentialOf(s) : null;
-    const other = s ? otherFields(s, [budget?.path ?? '', isolated?.path ?? '', ...(credential ? credentialPaths(credential.path) : [])]) : [];
+    const storage = s ? storageOf(s) : null;
+    const other = s
+      ? otherFields(s, [budget?.path ?? '', isolated?.path ?? '', ...(credential ? credentialPaths(credential.path) : []), ...(storage ? storagePaths(storage.path) : [])])
+      : [];
     const live = this.connection.status;
     return html`<div lang=${this.i18n.locale}>
       <div class="head">
@@ -242,7 +248,8 @@ export class PresenceConnectorAdmin extends LitElement {
       ${s
         ? html`<section aria-labelledby="health-h"><h3 id="health-h">${t('section.health')}</h3>${renderHealth(s, c)}</section>
             ${readiness ? html`<section aria-labelledby="ready-h"><h3 id="ready-h">${t('section.readiness')}</h3>${renderReadiness(readiness, c)}</section>` : nothing}
-            ${credential ? html`<section aria-labelledby="cred-h"><h3 id="cred-h">${t('section.credential')}</h3>${renderCredential(credential.value, c)}</section>` : nothing}
+            ${storage ? html`<section aria-labelledby="storage-h"><h3 id="storage-h">${t('section.storage')}</h3>${renderStorage(storage.value, c)}</section>` : nothing}
+            ${credential ? html`<section aria-labelledby="cred-h"><h3 id="cred-h">${t('section.credential')}</h3>${renderCredential(credential.value, c, this.teams)}</section>` : nothing}
             ${budget ? html`<section aria-labelledby="budget-h"><h3 id="budget-h">${t('section.scheduler')}</h3>${renderBudget(budget.value, c)}</section>` : nothing}
             <section aria-labelledby="perm-h"><h3 id="perm-h">${t('section.permissions')}</h3>${renderPermissions(s, c)}</section>
             <section aria-labelledby="unmatched-h"><h3 id="unmatched-h">${t('section.unmatched')}</h3>${renderUnmatched(s, c)}</section>

@@ -167,11 +167,17 @@ describe('<presence-connector-admin> rendering', () => {
       credentialError: null,
       events: 'webhook',
       teamsInScope: ['Billing'],
+      changeableTeams: 'all',
     };
+    (el.status as unknown as Record<string, unknown>).storage = { ok: false, pending: 3, errorCode: 'SQLITE_FULL', error: 'database or disk is full', persistent: true, since: Date.now() - 120_000, replayed: 0 };
     const words = text(render(el));
     expect(words).toContain('Acts as Contoso Presence Connector (p-1)');
     expect(words).toContain('Token OAuth, refreshed by the connector');
     expect(words).toContain('Agent events arrive by Webhooks');
+    expect(words).toContain('Teams whose agents it may change All teams');
+    expect(words).toContain('Writes Refusing writes since 2 minutes ago: database or disk is full');
+    expect(words).toContain('Decisions kept in memory until it takes them 3');
+    expect(words).not.toContain('SQLITE_FULL');
     // Only what no section shows stays in the generic view.
     expect(words).toContain('Contact center Teams in scope Billing');
     expect(words).not.toContain('Per minute');
