@@ -127,6 +127,30 @@ describe('fault: storage cannot take writes', () => {
     expect(auditProblems(entries, r.agentIds, new Set())).toEqual([]);
   }, 60_000);
 
+  it('a read-only database makes the connector not ready, keeps it deciding, and stores everything once writable', async () => {
+    // Read-only simulated with SQLite's query_only pragma on the connector's connection (tests run as root, which
+    // file permissions do not stop): every write then fails with SQLITE_READONLY, as on a read-only file or mount.
+    rig = await startRig({ agents: 3, config: { 'ops.readinessIntervalMs': 200 } });
+    const r = rig;
+    const before = r.audit().at(-1)?.id ?? 0;
+    sqlite(r).db.pragma('query_only = 1');
+    await r.callStart(0);
+    await r.converged(new Set([0]));
+    await until('the store to be reported not ready', async () => (await timed(`${r.connector.url}/readyz`)).status === 503);
+    const ready = await timed(`${r.connector.url}/readyz`);
+    expect(ready.body.checks.store.error).toMatch(/read-only/);
+    expect(sqlite(r).journal.status().errorCode).toMatch(/^SQLITE_READONLY/);
+    sqlite(r).db.pragma('query_only = 0');
+    await until('the store to be ready again', async () => (await timed(`${r.connector.url}/readyz`)).status === 200);
+    await until('the held-back writes to be stored', () => sqlite(r).journal.status().ok);
+    expect(idleEntry(r, 0, before)?.result).toBe('confirmed');
+    await r.callEnd(0);
+    await r.converged(new Set());
+    const entries = r.audit();
+    expect(entries.map((e) => e.id)).toEqual(entries.map((_, i) => entries[0]!.id + i));
+    expect(auditProblems(entries, r.agentIds, new Set())).toEqual([]);
+  }, 60_000);
+
   it('a full disk makes the connector not ready with an alarm, never crashes it, and loses nothing once space returns', async () => {
     const mount = mkdtempSync(join(tmpdir(), 'tpc-full-disk-'));
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mount]);
