@@ -1,7 +1,9 @@
 import type { Config } from './config.js';
 import type { ConnectorParts } from './connector.js';
 import { createWebexAdapter } from './contact-center/webex/webex-adapter.js';
+import { createHash } from 'node:crypto';
 import { createGraphSide } from './graph/index.js';
+import { parseTokenCacheKey, TokenCacheCipher } from './graph/service-account-cipher.js';
 import { createGraphWebhookRouter } from './http/graph-webhook-router.js';
 import { createSignInCallbackRouter } from './http/service-account-router.js';
 import { createWebexWebhookRouter } from './http/webex-webhook-router.js';
@@ -10,9 +12,39 @@ import { systemClock, type HttpHandler } from './ports.js';
 import { WriteBackService } from './services/write-back-service.js';
 import type { Db } from './store/db.js';
 import { migrateGraphStore } from './store/graph-store.js';
+import { TokenCacheStore } from './store/token-cache-store.js';
 
 /** Tables the adapters own, created before the core opens its stores. */
 export const extraMigrations = [migrateGraphStore];
+
+/**
+ * Keeps the Webex refresh token the identity service rotated, encrypted at rest like the Graph token cache (same key,
+ * `graph.tokenCacheKey`; without a key nothing is stored, never plaintext). The stored token is used only while the
+ * configured one is unchanged (its hash is kept beside it), so an operator who configures a new token wins.
+ */
+export function webexRefreshKeeper(db: Db, tokenCacheKey: string | undefined, configured: string, logger: Logger, id = 'webex-refresh') {
+  const cipher = tokenCacheKey ? new TokenCacheCipher(parseTokenCacheKey(tokenCacheKey)) : null;
+  const store = new TokenCacheStore(db);
+  const configuredHash = createHash('sha256').update(configured).digest('hex');
+  return {
+    /** The refresh token to start with: the rotated one when kept for this configured token, else the configured one. */
+    current(): string {
+      const blob = cipher ? store.readCache(id) : null;
+      if (!cipher || !blob) return configured;
+      try {
+        const kept = JSON.parse(cipher.open(blob)) as { configuredHash?: string; refreshToken?: string };
+        return kept.configuredHash === configuredHash && kept.refreshToken ? kept.refreshToken : configured;
+      } catch (err) {
+        logger.warn({ reason: (err as Error).message }, 'the kept Webex refresh token cannot be read; using the configured one');
+        return configured;
+      }
+    },
+    save(refreshToken: string): void {
+      if (!cipher) return void logger.warn('Webex rotated the refresh token; set graph.tokenCacheKey to keep it across restarts');
+      store.writeCache(cipher.seal(JSON.stringify({ configuredHash, refreshToken })), systemClock.now(), id);
+    },
+  };
+}
 
 /** The real adapters: Microsoft Graph (poll or subscribe) and Webex Contact Center. */
 export async function buildParts(config: Config, db: Db, logger: Logger, caCertPem?: string): Promise<ConnectorParts> {
@@ -26,12 +58,13 @@ export async function buildParts(config: Config, db: Db, logger: Logger, caCertP
   });
   const webhookSecret = config.webex.webhookSecret;
   const w = config.webex;
+  const kept = w.refreshToken ? webexRefreshKeeper(db, config.graph.tokenCacheKey, w.refreshToken, logger) : null;
   const cc = createWebexAdapter({
     baseUrl: w.baseUrl!,
     orgId: w.orgId!,
     identityBaseUrl: w.identityBaseUrl,
     ...(w.accessToken ? { accessToken: w.accessToken } : {}),
-    ...(w.clientId && w.clientSecret && w.refreshToken ? { oauth: { clientId: w.clientId, clientSecret: w.clientSecret, refreshToken: w.refreshToken } } : {}),
+    ...(w.clientId && w.clientSecret && kept ? { oauth: { clientId: w.clientId, clientSecret: w.clientSecret, refreshToken: kept.current() }, onRefreshToken: (t: string) => kept.save(t) } : {}),
     ...(w.adminAccessToken || w.adminRefreshToken ? { admin: { ...(w.adminAccessToken ? { accessToken: w.adminAccessToken } : {}), ...(w.adminRefreshToken ? { refreshToken: w.adminRefreshToken } : {}) } } : {}),
     budgetPerMinute: w.budgetPerMinute,
     ...(w.commandKey ? { commandKey: w.commandKey } : {}),
