@@ -21,3 +21,26 @@ if (file) {
   };
   setInterval(sample, every).unref();
 }
+
+// CPU profile on demand (TPC_BENCH_CPU_PROF_DIR set): the first SIGWINCH starts the profiler, the next writes
+// `<dir>/connector-<pid>-<n>.cpuprofile` (Chrome DevTools format) and stops it. --cpu-prof is refused in NODE_OPTIONS.
+const profDir = process.env.TPC_BENCH_CPU_PROF_DIR;
+if (profDir) {
+  const { Session } = await import('node:inspector');
+  const { writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  let on = false;
+  let n = 0;
+  process.on('SIGWINCH', () => {
+    if (!on) {
+      on = true;
+      session.post('Profiler.enable', () => session.post('Profiler.setSamplingInterval', { interval: 200 }, () => session.post('Profiler.start')));
+      return;
+    }
+    on = false;
+    session.post('Profiler.stop', (err, res) => {
+      if (!err) writeFileSync(`${profDir}/connector-${process.pid}-${++n}.cpuprofile`, JSON.stringify(res.profile));
+    });
+  });
+}

@@ -1,4 +1,4 @@
-import { http, sleep } from './processes.js';
+import { sleep } from './processes.js';
 import type { Stack } from './stack.js';
 
 /**
@@ -24,7 +24,12 @@ export interface ConnectorMetrics {
   status: any;
 }
 
-export const connectorMetrics = async (s: Stack): Promise<ConnectorMetrics> => (await http('GET', `${s.connectorUrl}/api/admin/metrics`, undefined, s.adminKey)).body as ConnectorMetrics;
+/** The connector's metrics; gives up after `timeoutMs` so a busy connector cannot stall the sampling loop. */
+export async function connectorMetrics(s: Stack, timeoutMs = 30_000): Promise<ConnectorMetrics> {
+  const res = await fetch(`${s.connectorUrl}/api/admin/metrics`, { headers: { authorization: `Bearer ${s.adminKey}` }, signal: AbortSignal.timeout(timeoutMs) });
+  if (!res.ok) throw new Error(`connector metrics answered ${res.status}`);
+  return (await res.json()) as ConnectorMetrics;
+}
 
 export const cpuUs = (m: ConnectorMetrics): number => m.cpu.user + m.cpu.system;
 

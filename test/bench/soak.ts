@@ -46,8 +46,9 @@ export function profilingEnv(heapDir?: string, cpuDir?: string, probeFile?: stri
   const probe = probeFile ? probeEnv(probeFile) : {};
   if (probe.NODE_OPTIONS_PROBE) opts.push(probe.NODE_OPTIONS_PROBE);
   delete probe.NODE_OPTIONS_PROBE;
+  if (cpuDir && !probeFile) throw new Error('a CPU profile needs the probe (probeFile)');
   if (heapDir) opts.push('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${resolve(heapDir)}`);
-  if (cpuDir) opts.push('--cpu-prof', `--cpu-prof-dir=${resolve(cpuDir)}`);
+  if (cpuDir) Object.assign(probe, { TPC_BENCH_CPU_PROF_DIR: resolve(cpuDir) });
   for (const d of [heapDir, cpuDir]) if (d) mkdirSync(d, { recursive: true });
   return { ...probe, ...(opts.length ? { NODE_OPTIONS: [process.env.NODE_OPTIONS ?? '', ...opts].join(' ').trim() } : {}) };
 }
