@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -70,6 +69,15 @@ async function main(): Promise<void> {
     teamName: teams[i % teams.length]!.name,
   }));
   const users = agents.map((a, i) => ({ id: `tu-${i}`, displayName: a.name, userPrincipalName: a.email, mail: a.email }));
+  // The page is served by the connector itself: the socket gateway accepts only origins it allows.
+  const widgetDir = join(dir, 'widget');
+  await build({
+    configFile: false,
+    logLevel: 'silent',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    build: { outDir: widgetDir, emptyOutDir: true, target: 'es2022', lib: { entry: 'widget/presence-supervisor-console.ts', name: 'TPC_console', formats: ['iife'], fileName: () => 'console.js' } },
+  });
+  writeFileSync(join(widgetDir, 'index.html'), '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>console bench</title></head><body style="margin:0"><script src="/bench/console.js"></script></body></html>');
   const cc = new FakeContactCenter(realClock, agents, teams, IDLE_CODES);
   const presence = new FakePresenceSource(() => Date.now());
   const config = loadConfig({}, { dbPath: join(dir, 'connector.db'), port: 0, 'sync.reconcileIntervalMs': 0, 'graph.matchRefreshMs': 0 });
@@ -79,6 +87,7 @@ async function main(): Promise<void> {
     clock: realClock,
     presetsDir: 'mappings',
     parts: () => ({ cc, presence, directory: new FakeDirectory(users), graphAdmin: new FakeGraphAdmin() }),
+    statics: [['/bench', widgetDir]],
   });
   const admin = connector.stores.keys.create('bench admin', 'admin', null, Date.now()).key;
   const supervisor = connector.stores.keys.create('bench supervisor', 'supervisor', null, Date.now()).key;
@@ -86,34 +95,22 @@ async function main(): Promise<void> {
   if (!act.ok) throw new Error(`activation failed: ${act.status} ${await act.text()}`);
   log(`connector ${connector.url} with ${connector.services.registry.agents.size} agents`);
 
-  const widgetDir = join(dir, 'widget');
-  await build({
-    configFile: false,
-    logLevel: 'silent',
-    define: { 'process.env.NODE_ENV': '"production"' },
-    build: { outDir: widgetDir, emptyOutDir: true, target: 'es2022', lib: { entry: 'widget/presence-supervisor-console.ts', name: 'TPC_console', formats: ['iife'], fileName: () => 'console.js' } },
-  });
-  const bundle = readFileSync(join(widgetDir, 'console.js'));
-  const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>console bench</title></head>
-<body style="margin:0"><script src="/console.js"></script></body></html>`;
-  const pages = createServer((req, res) => {
-    if (req.url === '/console.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundle);
-    else res.writeHead(200, { 'content-type': 'text/html' }).end(page);
-  });
-  await new Promise<void>((r) => pages.listen(0, '127.0.0.1', r));
-  const pageUrl = `http://127.0.0.1:${(pages.address() as { port: number }).port}/`;
+  const pageUrl = `${connector.url}/bench/`;
 
   const browser = await chromium.launch({ executablePath: await findChromium(), args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
   const tab = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   // tsx keeps function names with a `__name` helper that the page does not have.
+  tab.on('crash', () => log('page crashed'));
+  tab.on('pageerror', (e) => log(`page error: ${e.message}`));
   await tab.addInitScript({ content: 'window.__name = (f) => f;' });
   await tab.goto(pageUrl);
 
   // Mount and time the first full table.
   const loadMs = await tab.evaluate(
     ({ url, token, total }) =>
-      new Promise<number>((resolve) => {
+      new Promise<number>((resolve, reject) => {
         const t0 = performance.now();
+        setTimeout(() => reject(new Error(`the table did not load within 60 s (connection ${el.shadowRoot?.querySelector('[data-testid="connection"]')?.getAttribute('data-status')})`)), 60_000);
         const el = document.createElement('presence-supervisor-console') as HTMLElement & { rows: Map<string, unknown> };
         el.setAttribute('server-url', url);
         el.setAttribute('token', token);
@@ -240,7 +237,6 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 
   await browser.close();
-  await new Promise((r) => pages.close(r));
   await connector.close();
   rmSync(dir, { recursive: true, force: true });
 }
