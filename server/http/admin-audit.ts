@@ -1,8 +1,7 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Services } from '../services/index.js';
-import { AdminAuditStore, type AdminAuditEntry } from '../store/admin-audit-store.js';
-import type { Db } from '../store/db.js';
+import type { AdminAuditEntry } from '../store/admin-audit-store.js';
 import { apiRoute, apiRoutes, handle } from './api-route.js';
 import { pageOf } from './api-schemas.js';
 import { requireRole } from './auth.js';
@@ -14,23 +13,9 @@ import { requireRole } from './auth.js';
  * credential's name and role, never the credential). Keys are recorded by the key routes themselves.
  */
 
-const stores = new WeakMap<object, AdminAuditStore>();
-
-/** The audit store of these services (one per database). */
-export function adminAuditOf(s: Services): AdminAuditStore {
-  let store = stores.get(s.stores);
-  if (!store) {
-    const db = (s.stores as { db?: Db }).db;
-    if (!db) throw new Error('the stores expose no database for the administrative audit');
-    store = new AdminAuditStore(db);
-    stores.set(s.stores, store);
-  }
-  return store;
-}
-
 export function recordAdmin(s: Services, req: Request, action: string, target: string | null, before: unknown, after: unknown): void {
   const p = req.principal;
-  adminAuditOf(s).record({ at: Date.now(), actor: p?.name ?? 'unknown', actorRole: p?.role ?? 'unknown', action, target, before, after });
+  s.reads.recordAdmin({ at: Date.now(), actor: p?.name ?? 'unknown', actorRole: p?.role ?? 'unknown', action, target, before, after });
 }
 
 interface Change {
@@ -49,7 +34,7 @@ const profile = (s: Services, id: string | null): unknown => {
     return null;
   }
 };
-const team = (s: Services, id: string | null): unknown => (id ? (s.registry.teams.get(id) ?? null) : null);
+const team = (s: Services, id: string | null): unknown => (id ? (s.reads.team(id) ?? null) : null);
 const bodyId = (req: Request): string | null => (typeof (req.body as { id?: unknown } | undefined)?.id === 'string' ? (req.body as { id: string }).id : null);
 
 const CHANGES: Change[] = [
@@ -123,6 +108,6 @@ export const ADMIN_AUDIT_ROUTES = apiRoutes('/api/admin/audit-log', {
 export function createAdminAuditRouter(s: Services): Router {
   const r = Router();
   r.use(requireRole('admin'));
-  handle(r, ADMIN_AUDIT_ROUTES.routes.list, ({ query }): { entries: AdminAuditEntry[]; next: number | null } => adminAuditOf(s).list(query.limit, query.before));
+  handle(r, ADMIN_AUDIT_ROUTES.routes.list, ({ query }): { entries: AdminAuditEntry[]; next: number | null } => s.reads.adminAudit(query.limit, query.before));
   return r;
 }

@@ -103,10 +103,10 @@ export function createAdminRouter(s: Services): Router {
     return { lifecycle: s.lifecycle.lifecycle };
   });
   handle(r, R.remove, () => s.lifecycle.remove());
-  handle(r, R.teams, ({ query }, _req, res) => pageArray([...s.registry.teams.values()], (t) => t.id, query, res));
+  handle(r, R.teams, ({ query }, _req, res) => pageArray(s.reads.teams(), (t) => t.id, query, res));
   handle(r, R.teamSync, ({ params, body }) => {
     s.lifecycle.setTeamSync(params.id, body.enabled);
-    const team = s.registry.teams.get(params.id);
+    const team = s.reads.team(params.id);
     if (!team) throw notFound(`team "${params.id}" not found`);
     return team;
   });

@@ -73,12 +73,6 @@ export function opsOptions(o: Config['ops'], db: Db): OpsOptions {
   };
 }
 
-function storeProbeOf(services: Services): () => void {
-  const db = (services.stores as { db?: Db }).db;
-  if (!db) throw new Error('the stores expose no database: pass ops.storeProbe');
-  return sqliteWritable(db);
-}
-
 /** Builds the HTTP server and socket gateway; never listens by itself. */
 export function createApp(deps: AppDeps): App {
   const app = express();
@@ -141,7 +135,7 @@ export function createApp(deps: AppDeps): App {
     attach(services) {
       gateway.attach(services);
       const readiness = new ReadinessProbe({
-        storeProbe: deps.ops?.storeProbe ?? storeProbeOf(services),
+        storeProbe: deps.ops?.storeProbe ?? services.reads.storeProbe(),
         graphProbe: () => services.directory.search('readiness probe', 1),
         cc: services.cc,
         intervalMs: deps.ops?.readinessIntervalMs ?? 15_000,

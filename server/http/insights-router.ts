@@ -113,13 +113,13 @@ export function createInsightsRouter(s: Services): Router {
     const from = query.from ?? to - DAY_MS;
     if (from >= to) throw invalid('from must be earlier than to', 'from');
     if (to - from > MAX_RANGE_MS) throw invalid('the range may cover at most 92 days', 'from');
-    if (query.teamId && !s.registry.teams.has(query.teamId)) throw invalid(`team "${query.teamId}" not found`, 'teamId');
+    if (query.teamId && !s.reads.hasTeam(query.teamId)) throw invalid(`team "${query.teamId}" not found`, 'teamId');
     return await s.insights.insights({ from, to, ...(query.teamId ? { teamId: query.teamId } : {}) });
   });
 
   handle(r, R.impact, ({ body }) => {
-    if (body.profileId && !s.registry.profiles.has(body.profileId)) throw notFound(`profile "${body.profileId}" not found`);
-    for (const [i, id] of (body.teamIds ?? []).entries()) if (!s.registry.teams.has(id)) throw invalid(`team "${id}" not found`, `teamIds[${i}]`);
+    if (body.profileId && !s.reads.hasProfile(body.profileId)) throw notFound(`profile "${body.profileId}" not found`);
+    for (const [i, id] of (body.teamIds ?? []).entries()) if (!s.reads.hasTeam(id)) throw invalid(`team "${id}" not found`, `teamIds[${i}]`);
     const candidate = s.profiles.candidate(body.profile, body.profileId);
     return s.insights.impact(candidate, body.profileId ?? null, body.teamIds);
   });

@@ -46,20 +46,19 @@ export function createKeyRouter(s: Services): Router {
   r.use(requireRole('admin'));
   const R = KEY_ROUTES.routes;
   handle(r, R.list, ({ query }) => {
-    const all = s.stores.keys.all();
+    const all = s.reads.keys();
     const from = query.after ?? 0;
     const entries = all.slice(from, from + query.limit);
     return { entries, next: from + query.limit < all.length ? from + query.limit : null };
   });
   handle(r, R.create, ({ body }, req) => {
-    const created = s.stores.keys.create(body.name, body.role, body.agentId ?? null, Date.now());
+    const created = s.reads.createKey(body.name, body.role, body.agentId ?? null);
     recordAdmin(s, req, 'key.create', created.record.id, null, created.record);
     return created;
   });
   handle(r, R.revoke, ({ params }, req) => {
-    const record = s.stores.keys.all().find((k) => k.id === params.id);
+    const record = s.reads.revokeKey(params.id);
     if (!record) throw notFound(`no active key with id "${params.id}"`);
-    s.stores.keys.revoke(params.id, Date.now());
     recordAdmin(s, req, 'key.revoke', params.id, record, null);
   });
   return r;

@@ -57,8 +57,8 @@ const listQuery = z
   .strict();
 
 function roomForProfile(s: Services, body: { id?: unknown }): void {
-  if (typeof body.id === 'string' && s.registry.profiles.has(body.id)) return;
-  if (s.registry.profiles.size >= MAX_PROFILES) throw conflict(`at most ${MAX_PROFILES} mapping profiles; delete one first`);
+  if (typeof body.id === 'string' && s.reads.hasProfile(body.id)) return;
+  if (s.reads.profileCount() >= MAX_PROFILES) throw conflict(`at most ${MAX_PROFILES} mapping profiles; delete one first`);
 }
 
 export const PROFILE_ROUTES = {
@@ -134,7 +134,7 @@ function writable(s: Services, body: z.output<typeof profileWrite>): unknown {
   const { teams: _readOnly, ...rest } = body;
   const rules = body.rules.map((rule, i) => {
     if (!rule.idleCodeId || !rule.idleCodeName) return rule;
-    const known = s.registry.idleCodes.get(rule.idleCodeId);
+    const known = s.reads.idleCode(rule.idleCodeId);
     if (!known) throw invalid(`rules[${i}]: no idle code has id "${rule.idleCodeId}"`, `rules[${i}].idleCodeId`);
     if (known.name.trim().toLowerCase() !== rule.idleCodeName.trim().toLowerCase()) {
       throw invalid(`rules[${i}]: idle code "${rule.idleCodeId}" is named "${known.name}", not "${rule.idleCodeName}"`, `rules[${i}].idleCodeName`);

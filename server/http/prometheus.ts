@@ -1,8 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ContactCenter } from '../ports.js';
 import type { Services } from '../services/index.js';
-import type { AuditResult } from '../store/audit-store.js';
-import type { SqliteStores } from '../store/index.js';
 import type { ReadinessProbe } from './readiness.js';
 
 /**
@@ -64,7 +62,7 @@ export function createPrometheus(s: Services, readiness: ReadinessProbe): Promet
 
   const decisions = new Counter({ name: 'tpc_decisions_total', help: 'Sync decisions by action and reason', labelNames: ['action', 'reason'], registers });
   const results = new Counter({ name: 'tpc_command_results_total', help: 'Command results recorded in the audit trail (failed = failures)', labelNames: ['result'], registers });
-  instrumentAudit(s, (action, reason) => decisions.inc({ action, reason }), (result) => results.inc({ result }));
+  s.reads.observeAudit((action, reason) => decisions.inc({ action, reason }), (result) => results.inc({ result }));
 
   new Gauge({
     name: 'tpc_agents',
@@ -73,7 +71,7 @@ export function createPrometheus(s: Services, readiness: ReadinessProbe): Promet
     registers,
     collect() {
       this.reset();
-      for (const a of s.registry.agents.values()) this.inc({ state: a.cc.state, owner: a.cc.origin });
+      for (const a of s.reads.agentStates()) this.inc({ state: a.state, owner: a.owner });
     },
   });
   new Gauge({
@@ -81,9 +79,7 @@ export function createPrometheus(s: Services, readiness: ReadinessProbe): Promet
     help: 'State commands sent and not yet confirmed (the engine’s queue toward the contact center)',
     registers,
     collect() {
-      let n = 0;
-      for (const a of s.registry.agents.values()) if (a.inFlight) n++;
-      this.set(n);
+      this.set(s.reads.agentStates().filter((a) => a.inFlight).length);
     },
   });
   const perUpstream = (name: string, help: string, pick: (h: ExtraHealth & Record<string, unknown>) => number | undefined, kind: 'gauge' | 'counter') => {
@@ -123,7 +119,7 @@ export function createPrometheus(s: Services, readiness: ReadinessProbe): Promet
     help: 'Decisions and outcomes kept in memory because the database cannot take them (full disk, read-only, lock held elsewhere); written when it can',
     registers,
     collect() {
-      this.set((s.stores as Partial<SqliteStores>).journal?.status().pending ?? 0);
+      this.set(s.reads.pendingWrites());
     },
   });
   new Gauge({
@@ -206,22 +202,5 @@ function instrumentCommands(cc: ContactCenter, on: { started(): void; finished(o
       on.finished('failed', (performance.now() - started) / 1000);
       throw err;
     }
-  };
-}
-
-/** Counts decisions and command results where the audit trail records them (the one place every one passes). */
-function instrumentAudit(s: Services, decision: (action: string, reason: string) => void, result: (r: AuditResult) => void): void {
-  const audit = s.stores.audit;
-  const add = audit.add.bind(audit);
-  audit.add = (e) => {
-    const id = add(e);
-    decision(e.action, e.reason);
-    if (e.result !== 'recorded' && e.result !== 'skipped') result(e.result);
-    return id;
-  };
-  const record = audit.result.bind(audit);
-  audit.result = (id, r, detail, at) => {
-    record(id, r, detail, at);
-    result(r);
   };
 }

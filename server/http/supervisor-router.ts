@@ -133,11 +133,11 @@ export function createSupervisorRouter(s: Services): Router {
   const R = SUPERVISOR_ROUTES.routes;
   registerProfileRoutes(r, s);
 
-  handle(r, R.idleCodes, ({ query }, _req, res) => pageArray([...s.registry.idleCodes.values()].map(({ id, name, isSystem, active }) => ({ id, name, isSystem, active })), (c) => c.id, query, res));
-  handle(r, R.teams, ({ query }, _req, res) => pageArray([...s.registry.teams.values()], (t) => t.id, query, res));
+  handle(r, R.idleCodes, ({ query }, _req, res) => pageArray(s.reads.idleCodes(), (c) => c.id, query, res));
+  handle(r, R.teams, ({ query }, _req, res) => pageArray(s.reads.teams(), (t) => t.id, query, res));
   handle(r, R.assign, ({ params, body }) => {
     s.profiles.assignToTeam(params.id, body.profileId);
-    const team = s.registry.teams.get(params.id);
+    const team = s.reads.team(params.id);
     if (!team) throw notFound(`team "${params.id}" not found`);
     return team;
   });
@@ -146,7 +146,7 @@ export function createSupervisorRouter(s: Services): Router {
     return s.dryRun.preview(body.agentId, presence);
   });
   handle(r, R.agents, ({ query }) => {
-    const ids = [...s.registry.agents.keys()].filter((id) => query.after === undefined || id > query.after).sort();
+    const ids = s.reads.agentIds().filter((id) => query.after === undefined || id > query.after);
     const page = ids.slice(0, query.limit);
     const entries = page.map((id) => s.views.view(id)).filter((v) => v !== null);
     return { entries, next: page.length === query.limit && ids.length > query.limit ? page[page.length - 1]! : null };
@@ -157,7 +157,7 @@ export function createSupervisorRouter(s: Services): Router {
     return view;
   });
   handle(r, R.audit, ({ query }) => {
-    const entries = s.stores.audit.query(query);
+    const entries = s.reads.audit(query);
     const last = entries[entries.length - 1];
     return { entries, next: entries.length === query.limit && last ? last.id : null };
   });

@@ -11,6 +11,7 @@ import { LifecycleService } from './lifecycle-service.js';
 import { LatencyRecorder } from './metrics.js';
 import { PresenceHealthMonitor } from './presence-health-monitor.js';
 import { ProfileService } from './profile-service.js';
+import { ReadService } from './read-service.js';
 import { SyncService } from './sync-service.js';
 import { ViewService } from './view-service.js';
 import type { ServiceAccountSignIn } from '../graph/service-account-port.js';
@@ -69,6 +70,7 @@ export function createServices(d: ServiceDeps) {
   });
   const agents = new AgentService({ stores: d.stores, registry, sync, clock: d.clock, maxPauseMinutes: d.config.sync.maxPauseMinutes });
   const views = new ViewService(registry);
+  const reads = new ReadService(registry, d.stores);
   const dryRun = new DryRunService(registry, sync);
   const insights = new InsightsService({ registry, stores: d.stores, clock: d.clock, commandTimeoutMs: d.config.sync.commandTimeoutMs });
   const monitor = new PresenceHealthMonitor({
@@ -122,5 +124,5 @@ export function createServices(d: ServiceDeps) {
     };
   }
 
-  return { metrics, registry, sync, dryRun, directory, lifecycle, profiles, agents, views, insights, monitor, status, stores: d.stores, cc: d.cc, presence: d.presence, serviceAccounts: d.serviceAccounts ?? null };
+  return { metrics, registry, reads, sync, dryRun, directory, lifecycle, profiles, agents, views, insights, monitor, status, stores: d.stores, cc: d.cc, presence: d.presence, serviceAccounts: d.serviceAccounts ?? null };
 }

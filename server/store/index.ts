@@ -1,3 +1,4 @@
+import { AdminAuditStore } from './admin-audit-store.js';
 import { AgentStore } from './agent-store.js';
 import { AuditStore } from './audit-store.js';
 import { ConnectorStore } from './connector-store.js';
@@ -12,6 +13,10 @@ export interface SqliteStores extends Stores {
   db: Db;
   /** Writes of the hot path kept in memory while the store cannot take them, and the store's condition. */
   journal: WriteJournal;
+  /** The administrative audit (who changed what), opened on first use. */
+  readonly adminAudit: AdminAuditStore;
+  /** Throws, in words, when the store cannot take writes (readiness asks it); see assertWritable. */
+  assertWritable(): void;
 }
 
 export type { Stores, StorageStatus };
@@ -65,6 +70,7 @@ export function createStores(db: Db): SqliteStores {
   audit.sent = (id, trackingId, at) => journal.write(() => sent(id, trackingId, at), () => sent(id, trackingId, at), () => undefined);
   const result = audit.result.bind(audit);
   audit.result = (id, r, detail, at) => journal.write(() => result(id, r, detail, at), () => result(id, r, detail, at), () => undefined);
+  let adminAudit: AdminAuditStore | undefined;
   return {
     db,
     journal,
@@ -74,6 +80,11 @@ export function createStores(db: Db): SqliteStores {
     connector: new ConnectorStore(db),
     keys: new KeyStore(db),
     profiles: new ProfileStore(db),
+    get adminAudit(): AdminAuditStore {
+      adminAudit ??= new AdminAuditStore(db);
+      return adminAudit;
+    },
+    assertWritable: () => assertWritable(db),
   };
 }
 

@@ -169,6 +169,61 @@ describe('architecture boundaries (import graph)', () => {
   });
 });
 
+/**
+ * What a file holds, by type: every expression in the files is typed with the compiler, and each one whose type is
+ * the agent registry, the stores bag (`Stores`, `SqliteStores`) or a class declared under server/store/ is a reach
+ * into state the services own. Aliases, destructuring and casts do not hide it: the type follows the value.
+ */
+function storageReaches(files: readonly string[]): string[] {
+  const config = ts.readConfigFile(join(ROOT, 'tsconfig.json'), ts.sys.readFile).config as object;
+  const { options } = ts.parseJsonConfigFileContent(config, ts.sys, ROOT);
+  const program = ts.createProgram(files.map((f) => join(ROOT, f)), { ...options, noEmit: true });
+  const checker = program.getTypeChecker();
+  const owned = (decl: ts.Declaration): boolean => {
+    const file = relative(ROOT, decl.getSourceFile().fileName);
+    if (file === 'server/services/agent-registry.ts') return ts.isClassDeclaration(decl) && decl.name?.text === 'AgentRegistry';
+    if (file === 'server/ports.ts') return ts.isInterfaceDeclaration(decl) && decl.name.text === 'Stores';
+    if (under(file, 'server/store')) return ts.isClassDeclaration(decl) || (ts.isInterfaceDeclaration(decl) && decl.name.text === 'SqliteStores');
+    return false;
+  };
+  const found: string[] = [];
+  for (const file of files) {
+    const sf = program.getSourceFile(join(ROOT, file));
+    if (!sf) throw new Error(`the program does not hold ${file}`);
+    const visit = (node: ts.Node): void => {
+      if (ts.isExpression(node) && !ts.isTypeNode(node)) {
+        const type = checker.getTypeAtLocation(node);
+        const parts = type.isUnion() || type.isIntersection() ? type.types : [type];
+        const symbols = parts.flatMap((t) => [t.getSymbol(), t.aliasSymbol]).filter((x): x is ts.Symbol => !!x);
+        if (symbols.some((sym) => (sym.getDeclarations() ?? []).some(owned))) {
+          const { line } = sf.getLineAndCharacterOfPosition(node.getStart(sf));
+          found.push(`${file}:${line + 1} ${node.getText(sf).slice(0, 60)}`);
+          return;
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sf);
+  }
+  return found;
+}
+
+describe('transports read through services (by type)', () => {
+  const transports = SERVER.filter((f) => under(f, 'server/http') || under(f, 'server/gateway'));
+
+  it('no expression in server/http/ or server/gateway/ holds the agent registry, the stores or a store', () => {
+    expect(transports.length).toBeGreaterThan(10);
+    expect(storageReaches(transports)).toEqual([]);
+  }, 60_000);
+
+  it('the check sees such a reach where one exists (services hold the registry and the stores)', () => {
+    const hits = storageReaches(['server/services/read-service.ts']);
+    expect(hits.some((h) => /this\.registry$/.test(h))).toBe(true);
+    expect(hits.some((h) => /this\.stores$/.test(h))).toBe(true);
+    expect(hits.some((h) => /this\.stores\.audit$/.test(h))).toBe(true);
+  }, 60_000);
+});
+
 describe('the import parser the rules rest on', () => {
   it.each([
     ["import x from 'express';", false, false],
