@@ -67,6 +67,8 @@ export function handle<P extends z.ZodType, Q extends z.ZodType, B extends z.Zod
 ): void {
   const what = `${route.operationId}`;
   router[route.method](route.path, async (req: Request, res: Response) => {
+    // The request log writes this template instead of the path, which may carry a caller's secret.
+    (req as Request & { routeTemplate?: string }).routeTemplate = route.path;
     const input = {
       params: route.params ? parseOrThrow(route.params, req.params, `${what} path`) : undefined,
       query: route.query ? parseOrThrow(route.query, req.query, `${what} query`) : undefined,

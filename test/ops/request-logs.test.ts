@@ -30,8 +30,8 @@ describe('request logs', () => {
     await fetch(`${h.connector.url}/readyz`);
     await settle();
     const http = lines.map((l) => JSON.parse(l) as Record<string, any>).filter((l) => l.component === 'http');
-    const byPath = (p: string) => http.find((l) => l.req?.path === p);
-    expect(byPath('/api/audit')).toMatchObject({ req: { method: 'GET', path: '/api/audit' }, res: { status: 200 }, role: 'supervisor' });
+    const byPath = (p: string) => http.find((l) => l.path === p);
+    expect(byPath('/api/audit')).toMatchObject({ req: { method: 'GET' }, path: '/api/audit', res: { status: 200 }, role: 'supervisor' });
     expect(byPath('/api/profiles')).toMatchObject({ res: { status: 401 }, role: null });
     expect(byPath('/api/me/pause')).toMatchObject({ req: { method: 'POST' }, res: { status: 200 }, role: 'agent' });
     expect(http.some((l) => typeof l.responseTime === 'number')).toBe(true);
