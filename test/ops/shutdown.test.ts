@@ -58,6 +58,16 @@ async function underLoad(env: ProcessEnv, signal: () => void): Promise<Outcome[]
     }
   })();
   await waitFor('load running', () => outcomes.filter((o) => o.status === 201).length >= 40, 30_000, 10);
+  // The signal comes only once the engine has sent contact-center commands too, so their draining is exercised.
+  await waitFor(
+    'a command sent',
+    async () => {
+      const res = await fetch(`${env.url}/api/audit?action=set-idle&limit=1`, { headers: admin });
+      return res.ok && ((await res.json()) as { entries: unknown[] }).entries.length > 0;
+    },
+    30_000,
+    50,
+  );
   signalled = true;
   signal();
   await Promise.all([...clients, calls]);
