@@ -49,6 +49,7 @@ export const adminStatusSchema = z
         tokenExpiresAt: z.number().nullable(),
         credentialError: z.string().nullable(),
         events: z.enum(['webhook', 'websocket']),
+        changeableTeams: z.union([z.literal('all'), z.array(z.string())]).nullable().optional().meta({ description: "Teams whose agents the credential may change ('all', their ids, or null while unknown)" }),
       })
       .nullable()
       .meta({ description: 'Contact-center request budget and credential (null when the adapter reports none)' }),
