@@ -97,9 +97,9 @@ export interface PresenceSourceHealth {
   /** Last failure message, or null. */
   lastError: string | null;
   throttledCount: number;
-  /** Poll mode: current interval and how late the last cycle ran. */
-  pollIntervalMs?: number;
-  pollLagMs?: number;
+  /** Poll mode: interval, how late the last cycle ran, share of the Graph budget spent in its window, batches waiting. */
+  pollIntervalMs?: number; pollLagMs?: number;
+  budgetUse?: number; queued?: number;
   /** Subscribe mode: earliest subscription expiry (ms epoch). */
   subscriptionExpiresAt?: number | null;
   subscriptions?: number;

@@ -43,6 +43,13 @@ export class CallBudget {
     this.pausedUntil = Math.max(this.pausedUntil, until);
   }
 
+  /** Share of this budget spent by calls that started within the last window (0–1). */
+  use(now: number): number {
+    let recent = 0;
+    for (let i = 0; i < this.count; i++) if (this.starts[i]! > now - this.windowMs) recent += 1;
+    return recent / this.limit;
+  }
+
   isPaused(now: number): boolean {
     return this.pausedUntil > now;
   }

@@ -88,6 +88,7 @@ export class PollPresenceSource implements PresenceSource {
       pollIntervalMs: this.intervalMs,
       pollLagMs: this.lagMs,
       graphCalls: s.graphCalls,
+      ...this.poller.budgetState(),
       isolatedUsers: this.isolation.list(),
     };
   }

@@ -40,6 +40,13 @@ const MAX_ERROR_RETRIES = 2;
 
 export class PresencePoller {
   readonly stats: PollerStats = { lastSuccessAt: null, lastError: null, throttledCount: 0, graphCalls: 0 };
+  /** Batches of the current cycle not yet read (waiting for budget or for a worker). */
+  private waiting = 0;
+
+  /** Share of the poller's Graph budget spent in the last window, and batches still waiting in this cycle. */
+  budgetState(): { budgetUse: number; queued: number } {
+    return { budgetUse: this.options.budget.use(this.options.clock.now()), queued: this.waiting };
+  }
   private stopped = false;
   private readonly sleepers = new Set<() => void>();
 
@@ -66,14 +73,20 @@ export class PresencePoller {
     const now = clock.now();
     const batches = chunk(isolation ? ids.filter((id) => !isolation.blocks(id, now, ['not-in-directory', 'presence-refused'])) : ids);
     let index = 0;
+    this.waiting = batches.length;
     const worker = async (): Promise<void> => {
       while (!this.stopped && index < batches.length) {
         const batch = batches[index++]!;
         await this.readBatch(batch, via, emit);
+        this.waiting -= 1;
       }
     };
     const workers = Math.min(this.options.concurrency ?? 4, batches.length);
-    await Promise.all(Array.from({ length: workers }, worker));
+    try {
+      await Promise.all(Array.from({ length: workers }, worker));
+    } finally {
+      this.waiting = 0;
+    }
   }
 
   sleep(ms: number): Promise<void> {

@@ -165,6 +165,7 @@ export class SubscribePresenceSource implements PresenceSource {
       subscriptionExpiresAt: this.manager.earliestExpiry(),
       subscriptions: this.manager.activeCount(),
       graphCalls: s.graphCalls,
+      ...this.poller.budgetState(),
       isolatedUsers: this.isolation.list(),
       catches: { ...this.catches },
     };

@@ -126,6 +126,11 @@ describe('Prometheus /metrics', () => {
     const budget = family('tpc_upstream_budget_use_ratio').metrics.find((m) => m.labels?.upstream === 'contact_center');
     expect(Number(budget?.value)).toBeGreaterThan(0);
     expect(family('tpc_upstream_queue_depth').metrics.find((m) => m.labels?.upstream === 'contact_center')?.value).toBe('0');
+    // Graph's presence budget too: the poll cycles that saw the call spent part of it, and no batch is left waiting.
+    const graphBudget = family('tpc_upstream_budget_use_ratio').metrics.find((m) => m.labels?.upstream === 'graph');
+    expect(Number(graphBudget?.value)).toBeGreaterThan(0);
+    expect(Number(graphBudget?.value)).toBeLessThanOrEqual(1);
+    expect(family('tpc_upstream_queue_depth').metrics.find((m) => m.labels?.upstream === 'graph')?.value).toBeDefined();
     const agentsTotal = family('tpc_agents').metrics.reduce((a, m) => a + Number(m.value), 0);
     expect(agentsTotal).toBe(s.connector.services.registry.agents.size);
     await s.callEnd(0);
