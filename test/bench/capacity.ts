@@ -53,6 +53,7 @@ export async function main(argv: string[]): Promise<void> {
   if (!(phaseMs >= 5_000 && phaseMs <= 600_000)) throw new Error('--phase must be from 5 to 600 seconds');
   if (!(rate > 0 && rate <= 20_000)) throw new Error('--rate must be from 1 to 20,000 changes/s');
   const t0 = Date.now();
+  const machineAtStart = machine();
   const log = (line: string): void => void process.stderr.write(`[capacity ${((Date.now() - t0) / 1000).toFixed(0)}s] ${line}\n`);
   const out = values.out as string;
   mkdirSync(dirname(out), { recursive: true });
@@ -137,7 +138,7 @@ export async function main(argv: string[]): Promise<void> {
     const capChanges = rounds.reduce((n, r) => n + r.changes, 0);
     const result = {
       kind: 'capacity',
-      machine: { ...machine(), loadAvg1mAtEnd: Number(loadavg()[0]!.toFixed(2)) },
+      machine: { ...machineAtStart, loadAvg1mAtEnd: Number(loadavg()[0]!.toFixed(2)) },
       config: { agents: agents.length, phaseSec: phaseMs / 1000, rate, pollIntervalMs: pollMs, webexBudget: 'lifted' },
       held: { rssMb: Number((held.memory.rss / 2 ** 20).toFixed(1)), heapUsedMb: Number((held.memory.heapUsed / 2 ** 20).toFixed(1)), liveHeapMb: probe[0] ? Number((probe[0].heapLive / 2 ** 20).toFixed(1)) : null, goalRssMb: 300 },
       rssAtEndMb: Number((end.memory.rss / 2 ** 20).toFixed(1)),

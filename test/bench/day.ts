@@ -60,6 +60,7 @@ export async function main(argv: string[]): Promise<void> {
   if (!(hours > 0 && hours <= 24) || !(minutes > 0 && minutes <= 24 * 60)) throw new Error('--hours must be from 0 to 24 and --minutes positive');
   const speed = (hours * 60) / minutes;
   const t0 = Date.now();
+  const machineAtStart = machine();
   const log = (line: string): void => void process.stderr.write(`[day ${((Date.now() - t0) / 1000).toFixed(0)}s] ${line}\n`);
   const stack = await startStack({ agents: agentsN, log, webexInventions: ['orgWideSocket'] });
   const sampler = new ConnectorSampler(stack);
@@ -160,7 +161,7 @@ export async function main(argv: string[]): Promise<void> {
     const webexRequests = Object.entries(ws.requests as Record<string, Record<string, number>>).filter(([r]) => !r.includes('_emulator')).reduce((n, [, v]) => n + Object.values(v).reduce((a, b) => a + b, 0), 0);
     const result = {
       kind: 'day',
-      machine: { ...machine(), loadAvg1mAtEnd: Number(loadavg()[0]!.toFixed(2)) },
+      machine: { ...machineAtStart, loadAvg1mAtEnd: Number(loadavg()[0]!.toFixed(2)) },
       config: { agents: agents.length, hours, minutes, speed, webexPerMinute: 300, graphBudget: 'emulator default throttling, connector default share' },
       presenceChanges: changes,
       contacts: churn.counts,

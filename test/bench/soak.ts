@@ -76,6 +76,7 @@ export async function main(argv: string[]): Promise<void> {
   if (!Number.isInteger(agentsN) || agentsN < 100 || agentsN > 50_000) throw new Error('--agents must be an integer from 100 to 50,000');
   if (!(rate > 0) || !(offers >= 0)) throw new Error('--rate must be positive and --offers non-negative');
   const t0 = Date.now();
+  const machineAtStart = machine();
   const log = (line: string): void => void process.stderr.write(`[soak ${((Date.now() - t0) / 1000).toFixed(0)}s] ${line}\n`);
   const heapDir = values['heap-snapshots'] as string | undefined;
   const out = values.out as string;
@@ -123,7 +124,7 @@ export async function main(argv: string[]): Promise<void> {
     const liveSlope = Number((slopePerSecond(liveAfter.map((p) => ({ t: p.t, y: p.liveMb }))) * 600).toFixed(3));
     const result = {
       kind: 'soak',
-      machine: { ...machine(), loadAvg1mAtEnd: Number(loadavg()[0]!.toFixed(2)) },
+      machine: { ...machineAtStart, loadAvg1mAtEnd: Number(loadavg()[0]!.toFixed(2)) },
       config: { minutes, agents: agents.length, presencePerSec: rate, offersPerSec: offers, webexPerMinute: Number(values['webex-per-minute']), warmupSec, sampleEverySec: 10 },
       presenceChangesSent: sent,
       contacts: churn.counts,
