@@ -1,4 +1,4 @@
-import type { EmuResult } from './http-kit.js';
+import type { EmuResult } from './graph-http.js';
 
 /**
  * The emulator's minimal sign-in pages. Only the shape matters to a client: the authorize request ends in a

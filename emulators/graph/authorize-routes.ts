@@ -4,7 +4,7 @@ import { errorPage, formPostPage, mfaPage, signInPage } from './authorize-page.j
 import type { AuthorizeRequest, SignInFlow } from './authorize-state.js';
 import type { UserRecord } from './directory-store.js';
 import type { EmulatorContext } from './emulator-context.js';
-import { json, parseJsonBody, type EmuRequest, type EmuResult, type Router } from './http-kit.js';
+import { json, parseJsonBody, type EmuRequest, type EmuResult, type Router } from './graph-http.js';
 
 /**
  * The interactive half of the authorization-code flow (README "Identity platform"):

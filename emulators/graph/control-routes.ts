@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { EmulatorContext } from './emulator-context.js';
-import { empty, json, parseJsonBody, type EmuRequest, type EmuResult, type Handler, Router } from './http-kit.js';
+import { empty, json, parseJsonBody, type EmuRequest, type EmuResult, type Handler, Router } from './graph-http.js';
 import type { UserRecord } from './directory-store.js';
 import { faultSchema } from './fault-injector.js';
 import { parseCertificate } from './identity-routes.js';

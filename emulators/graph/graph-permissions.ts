@@ -1,5 +1,5 @@
 import type { GraphCtx } from './emulator-context.js';
-import { graphError, type EmuRequest, type EmuResult } from './http-kit.js';
+import { graphError, type EmuRequest, type EmuResult } from './graph-http.js';
 
 /** Which grants satisfy each operation, per token kind (application roles vs delegated scopes). */
 export const PERMISSIONS = {

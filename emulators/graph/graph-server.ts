@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { addAuthorizeControlRoutes } from './authorize-routes.js';
 import { controlRouter } from './control-routes.js';
 import type { EmulatorContext, GraphCtx } from './emulator-context.js';
-import { BodyTooLargeError, graphError, json, readBody, toEmuRequest, writeResult, type EmuRequest, type EmuResult, type Router } from './http-kit.js';
+import { BodyTooLargeError, readRawBody } from '../kit/router.js';
+import { graphError, json, toEmuRequest, writeGraphResult, type EmuRequest, type EmuResult, type Handler, type Router } from './graph-http.js';
 import { identityRouter } from './identity-routes.js';
 import { openIdV1Router } from './openid-v1-routes.js';
 import { presenceRouter } from './presence-routes.js';
@@ -37,12 +38,12 @@ export function throttledResult(req: EmuRequest, retryAfterSec: number): EmuResu
 /** One Graph request (direct or a `$batch` step); returns the result and the route template for stats. */
 export async function dispatchGraph(req: EmuRequest, emu: EmulatorContext): Promise<{ result: EmuResult; route: string }> {
   if (req.method === 'POST' && /^\/v1\.0\/\$batch\/?$/i.test(req.path)) return { result: await batch(req, emu), route: '/v1.0/$batch' };
-  let found: { handler: (req: EmuRequest, ctx: GraphCtx) => EmuResult | Promise<EmuResult>; template: string; params: Record<string, string> } | undefined;
+  let found: { value: Handler<GraphCtx>; template: string; params: Record<string, string> } | undefined;
   let methodAllowed = true;
   let throttled = false;
   for (const router of graphRouters) {
     const m = router.match(req.method, req.path);
-    if ('handler' in m) {
+    if (m.value) {
       found = m;
       throttled = router === presence;
       break;
@@ -74,7 +75,7 @@ export async function dispatchGraph(req: EmuRequest, emu: EmulatorContext): Prom
     if (retryAfter > 0) return { result: throttledResult(req, retryAfter), route };
   }
   req.params = found.params;
-  return { result: await found.handler(req, { emu, token: auth.token }), route };
+  return { result: await found.value(req, { emu, token: auth.token }), route };
 }
 
 /** JSON batching: ≤ 20 steps, run in order (so `dependsOn` always holds), each through the full pipeline. */
@@ -117,7 +118,7 @@ export function createRequestHandler(emu: EmulatorContext): (req: IncomingMessag
     void (async () => {
       let body: Buffer;
       try {
-        body = await readBody(rawReq, BODY_LIMIT);
+        body = await readRawBody(rawReq, BODY_LIMIT);
       } catch (err) {
         if (!res.headersSent) res.writeHead(err instanceof BodyTooLargeError ? 413 : 400).end();
         return;
@@ -127,20 +128,18 @@ export function createRequestHandler(emu: EmulatorContext): (req: IncomingMessag
       let route: string;
       try {
         if (req.path.startsWith('/_emulator/')) {
-          const m = control.match(req.method, req.path);
-          route = 'handler' in m ? m.template : '(unmatched)';
-          if ('handler' in m) req.params = m.params;
-          result = 'handler' in m ? await m.handler(req, emu) : json(m.methodAllowed ? 404 : 405, { error: { code: 'not_found', message: `no control route ${req.method} ${req.path}` } });
+          const d = await control.dispatch(req, emu);
+          route = d.result ? d.route : '(unmatched)';
+          result = d.result ?? json(d.methodAllowed ? 404 : 405, { error: { code: 'not_found', message: `no control route ${req.method} ${req.path}` } });
         } else if (/^\/v1\.0(\/|$)/i.test(req.path)) {
           const latency = emu.faults.latencyFor(req.path);
           if (latency > 0) await new Promise((r) => setTimeout(r, latency));
           ({ result, route } = await dispatchGraph(req, emu));
         } else {
-          const v1 = openIdV1.match(req.method, req.path);
-          const m = 'handler' in v1 ? v1 : identity.match(req.method, req.path);
-          route = 'handler' in m ? m.template : '(unmatched)';
-          if ('handler' in m) req.params = m.params;
-          result = 'handler' in m ? await m.handler(req, emu) : json(404, { error: 'not_found', error_description: `No endpoint ${req.method} ${req.path}` });
+          const v1 = await openIdV1.dispatch(req, emu);
+          const d = v1.result ? v1 : await identity.dispatch(req, emu);
+          route = d.result ? d.route : '(unmatched)';
+          result = d.result ?? json(404, { error: 'not_found', error_description: `No endpoint ${req.method} ${req.path}` });
         }
       } catch (err) {
         route = '(error)';
@@ -150,7 +149,7 @@ export function createRequestHandler(emu: EmulatorContext): (req: IncomingMessag
       // The control surface is not part of the emulated service, so it stays out of the stats.
       if (!req.path.startsWith('/_emulator/')) emu.stats.record(req.method, req.path, route, result.status, emu.clock.now(), req.query);
       result.headers = { ...result.headers, 'x-emulator-now': new Date(emu.clock.now()).toISOString() };
-      if (!res.destroyed) writeResult(res, req, result);
+      if (!res.destroyed) writeGraphResult(res, req, result);
       if (!emu.quiet) process.stderr.write(`graph-emulator: ${req.method} ${req.path} → ${result.status} (${Date.now() - started} ms)\n`);
     })();
   };

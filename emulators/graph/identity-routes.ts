@@ -1,7 +1,7 @@
 import { timingSafeEqual, verify, constants, X509Certificate, createHash } from 'node:crypto';
 import type { EmulatorContext } from './emulator-context.js';
 import { addAuthorizeRoutes } from './authorize-routes.js';
-import { aadError, json, type EmuRequest, type EmuResult, Router } from './http-kit.js';
+import { aadError, json, type EmuRequest, type EmuResult, Router } from './graph-http.js';
 import { decodeJwt } from './key-material.js';
 import { GRAPH_APP_ID, GRAPH_RESOURCE } from './token-registry.js';
 

@@ -1,5 +1,5 @@
 import type { EmulatorContext } from './emulator-context.js';
-import { json, type EmuResult, Router } from './http-kit.js';
+import { json, type EmuResult, Router } from './graph-http.js';
 import { v1Issuer } from './rich-notification.js';
 
 /**

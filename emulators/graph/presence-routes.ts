@@ -1,7 +1,7 @@
 import type { GraphCtx } from './emulator-context.js';
 import { isGuid, type UserRecord } from './directory-store.js';
 import { requirePermission } from './graph-permissions.js';
-import { empty, graphError, json, parseJsonBody, type EmuRequest, type EmuResult, type Handler, Router } from './http-kit.js';
+import { empty, graphError, json, parseJsonBody, type EmuRequest, type EmuResult, type Handler, Router } from './graph-http.js';
 import { FADE_STEP_MS, findPair, parseIsoDuration, PREFERRED_PAIRS, SET_PRESENCE_PAIRS } from './presence-aggregate.js';
 
 /**

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { GraphCtx } from './emulator-context.js';
 import { isGuid } from './directory-store.js';
 import { requirePermission } from './graph-permissions.js';
-import { empty, graphError, json, parseJsonBody, type EmuRequest, type EmuResult, Router } from './http-kit.js';
+import { empty, graphError, json, parseJsonBody, type EmuRequest, type EmuResult, Router } from './graph-http.js';
 import { MAX_IDS_PER_REQUEST } from './presence-routes.js';
 import { parseSubscriberCertificate, type SubscriberCertificate } from './rich-notification.js';
 import type { Subscription } from './subscription-store.js';

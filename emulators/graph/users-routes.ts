@@ -1,7 +1,7 @@
 import type { GraphCtx } from './emulator-context.js';
 import { SELECTABLE_USER_PROPERTIES, userJson, type UserRecord } from './directory-store.js';
 import { requirePermission } from './graph-permissions.js';
-import { graphError, json, type EmuRequest, type EmuResult, Router } from './http-kit.js';
+import { graphError, json, type EmuRequest, type EmuResult, Router } from './graph-http.js';
 import { parseFilter, parseSearch, QueryError, type Predicate } from './user-query.js';
 
 /**

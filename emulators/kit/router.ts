@@ -44,7 +44,6 @@ export interface RouterOptions<P, M> {
 interface Route<P, M> {
   method: string;
   route: string;
-  segments: string[];
   handler: Handler<P, M>;
   control: boolean;
   meta: M | undefined;
@@ -52,37 +51,99 @@ interface Route<P, M> {
 
 const EMPTY_QUERY = new URLSearchParams();
 
+/** How a route table compares a request path with its templates. All off by default. */
+export interface MatchOptions {
+  /** Literal segments compare case-insensitively (parameters keep the request's case), as Graph's do. */
+  caseInsensitive?: boolean;
+  /** One trailing slash after the path is ignored. */
+  trailingSlash?: boolean;
+  /** Parameter segments are already decoded (the whole path was); a parameter must be non-empty. */
+  predecodedParams?: boolean;
+}
+
+interface Entry<T> {
+  method: string;
+  template: string;
+  segments: string[];
+  /** `segments` with literals folded as the options say. */
+  folded: string[];
+  value: T;
+}
+
+export type TableMatch<T> = { value: T; method: string; template: string; params: Record<string, string> } | { value?: undefined; methodAllowed: boolean };
+
+/**
+ * Templates like `/v1.0/users/:id/presence` (`:name` is one segment). Static templates are looked up in a Map,
+ * parametric ones scanned in the order added. A miss says whether the path exists under another method (405).
+ */
+export class RouteTable<T> {
+  private readonly statics = new Map<string, Entry<T>[]>();
+  private readonly params: Entry<T>[] = [];
+
+  constructor(private readonly opts: MatchOptions = {}) {}
+
+  add(method: string, template: string, value: T): void {
+    const segments = template.split('/');
+    const e: Entry<T> = { method, template, segments, folded: segments.map((x) => (x.startsWith(':') ? x : this.fold(x))), value };
+    if (template.includes(':')) this.params.push(e);
+    else {
+      const key = this.fold(template);
+      const list = this.statics.get(key);
+      if (list) list.push(e);
+      else this.statics.set(key, [e]);
+    }
+  }
+
+  match(method: string, path: string): TableMatch<T> {
+    let p = path;
+    if (this.opts.trailingSlash && p.length > 1 && p.endsWith('/')) p = p.slice(0, -1);
+    const key = this.fold(p);
+    const list = this.statics.get(key);
+    let known = list !== undefined;
+    if (list) for (const e of list) if (e.method === method) return { value: e.value, method, template: e.template, params: {} };
+    const raw = p.split('/');
+    const folded = this.opts.caseInsensitive ? key.split('/') : raw;
+    for (const e of this.params) {
+      if (e.segments.length !== raw.length) continue;
+      const params = this.bind(e, raw, folded);
+      if (!params) continue;
+      if (e.method === method) return { value: e.value, method, template: e.template, params };
+      known = true;
+    }
+    return { methodAllowed: !known };
+  }
+
+  private bind(e: Entry<T>, raw: string[], folded: string[]): Record<string, string> | null {
+    const params: Record<string, string> = {};
+    for (let i = 0; i < raw.length; i++) {
+      const seg = e.folded[i]!;
+      if (seg.startsWith(':')) {
+        if (this.opts.predecodedParams) {
+          if (raw[i] === '') return null;
+          params[seg.slice(1)] = raw[i]!;
+        } else params[seg.slice(1)] = decodeURIComponent(raw[i]!);
+      } else if (seg !== folded[i]) return null;
+    }
+    return params;
+  }
+
+  private fold(s: string): string {
+    return this.opts.caseInsensitive ? s.toLowerCase() : s;
+  }
+}
+
 export class Router<P, M = unknown> {
-  private readonly staticRoutes = new Map<string, Route<P, M>>();
-  private readonly paramRoutes: Route<P, M>[] = [];
+  private readonly table = new RouteTable<Route<P, M>>();
 
   constructor(private readonly opts: RouterOptions<P, M>) {}
 
   add(method: string, route: string, handler: Handler<P, M>, meta?: M): void {
-    const r: Route<P, M> = { method, route, segments: route.split('/'), handler, control: route.startsWith('/_emulator/'), meta };
-    if (route.includes(':')) this.paramRoutes.push(r);
-    else this.staticRoutes.set(`${method} ${route}`, r);
+    this.table.add(method, route, { method, route, handler, control: route.startsWith('/_emulator/'), meta });
   }
 
   private match(method: string, path: string): { route: Route<P, M>; params: Record<string, string> } | null {
-    const s = this.staticRoutes.get(`${method} ${path}`);
-    if (s) return { route: s, params: {} };
-    const parts = path.split('/');
-    for (const r of this.paramRoutes) {
-      if (r.method !== method || r.segments.length !== parts.length) continue;
-      const params: Record<string, string> = {};
-      let ok = true;
-      for (let i = 0; i < parts.length; i++) {
-        const seg = r.segments[i];
-        if (seg.startsWith(':')) params[seg.slice(1)] = decodeURIComponent(parts[i]);
-        else if (seg !== parts[i]) {
-          ok = false;
-          break;
-        }
-      }
-      if (ok) return { route: r, params };
-    }
-    return null;
+    const m = this.table.match(method, path);
+    return m.value ? { route: m.value, params: m.params } : null;
   }
 
   handle(req: IncomingMessage, res: ServerResponse): void {
@@ -162,24 +223,127 @@ export class Router<P, M = unknown> {
   }
 }
 
-async function readBody(req: IncomingMessage, max: number): Promise<{ value?: unknown; error?: string; status: number }> {
+export class BodyTooLargeError extends Error {}
+
+/** Reads a request body up to `max` bytes; throws `BodyTooLargeError` (and stops reading) past it. */
+export async function readRawBody(req: IncomingMessage, max: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > max) return { error: 'request body too large', status: 413 };
+    if (size > max) throw new BodyTooLargeError(`body over ${max} bytes`);
     chunks.push(chunk);
   }
-  if (size === 0) return { value: undefined, status: 200 };
-  const text = Buffer.concat(chunks).toString('utf8');
-  if ((req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
-    return { value: Object.fromEntries(new URLSearchParams(text)), status: 200 };
-  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+}
+
+/** JSON text → value; an empty body is `undefined`. */
+export function parseJson(raw: Buffer): { ok: true; value: unknown } | { ok: false } {
+  if (raw.length === 0) return { ok: true, value: undefined };
   try {
-    return { value: JSON.parse(text), status: 200 };
+    return { ok: true, value: JSON.parse(raw.toString('utf8')) };
   } catch {
-    return { error: 'request body is not valid JSON', status: 400 };
+    return { ok: false };
   }
+}
+
+/** A body as JSON, or as `application/x-www-form-urlencoded` (OAuth token requests) when the content type says so. */
+export function parseBody(raw: Buffer, contentType: string | undefined): { value?: unknown; error?: string; status: number } {
+  if (raw.length === 0) return { value: undefined, status: 200 };
+  if ((contentType ?? '').startsWith('application/x-www-form-urlencoded')) {
+    return { value: Object.fromEntries(new URLSearchParams(raw.toString('utf8'))), status: 200 };
+  }
+  const parsed = parseJson(raw);
+  return parsed.ok ? { value: parsed.value, status: 200 } : { error: 'request body is not valid JSON', status: 400 };
+}
+
+async function readBody(req: IncomingMessage, max: number): Promise<{ value?: unknown; error?: string; status: number }> {
+  let raw: Buffer;
+  try {
+    raw = await readRawBody(req, max);
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) return { error: 'request body too large', status: 413 };
+    throw err;
+  }
+  return parseBody(raw, req.headers['content-type']);
+}
+
+/**
+ * Transport-neutral mode: a handler takes a request value (raw body included) and returns a result instead of
+ * writing to a socket, so one handler serves a direct request and a sub-request (Graph's `$batch` steps).
+ */
+export interface KitRequest {
+  method: string;
+  /** Path without query string. */
+  path: string;
+  query: URLSearchParams;
+  /** Lower-case header names. */
+  headers: Record<string, string | undefined>;
+  rawBody: Buffer;
+  requestId: string;
+  /** Filled in by `dispatch` (or by a caller that matched itself). */
+  params: Record<string, string>;
+}
+
+export interface KitResult {
+  status: number;
+  headers?: Record<string, string>;
+  /** Object → JSON; string → text; Buffer → as is; undefined → empty body. */
+  body?: unknown;
+}
+
+export type DispatchHandler<R extends KitRequest, C> = (req: R, ctx: C) => KitResult | Promise<KitResult>;
+
+export function json(status: number, body: unknown, headers?: Record<string, string>): KitResult {
+  return { status, body, headers };
+}
+
+export function empty(status = 200, headers?: Record<string, string>): KitResult {
+  return { status, headers };
+}
+
+/** Route table of result-returning handlers. `dispatch` matches, binds `req.params`, and runs the handler. */
+export class Dispatcher<R extends KitRequest, C> {
+  private readonly table: RouteTable<DispatchHandler<R, C>>;
+
+  constructor(opts: MatchOptions = {}) {
+    this.table = new RouteTable(opts);
+  }
+
+  add(method: string, template: string, handler: DispatchHandler<R, C>): this {
+    this.table.add(method, template, handler);
+    return this;
+  }
+
+  match(method: string, path: string): TableMatch<DispatchHandler<R, C>> {
+    return this.table.match(method, path);
+  }
+
+  /** The handler's result and route template, or null and whether the path exists under another method. */
+  async dispatch(req: R, ctx: C): Promise<{ result: KitResult; route: string } | { result: null; methodAllowed: boolean }> {
+    const m = this.table.match(req.method, req.path);
+    if (!m.value) return { result: null, methodAllowed: m.methodAllowed };
+    req.params = m.params;
+    return { result: await m.value(req, ctx), route: m.template };
+  }
+}
+
+/** Writes a result: objects as JSON with `jsonType` unless the result names a content type. */
+export function writeResult(res: ServerResponse, result: KitResult, baseHeaders: Record<string, string>, jsonType = 'application/json'): void {
+  const headers: Record<string, string> = { ...baseHeaders, ...result.headers };
+  let payload: Buffer | string | undefined;
+  if (result.body === undefined || result.body === null) payload = undefined;
+  else if (typeof result.body === 'string') {
+    payload = result.body;
+    headers['content-type'] ??= 'text/plain; charset=utf-8';
+  } else if (Buffer.isBuffer(result.body)) payload = result.body;
+  else {
+    payload = JSON.stringify(result.body);
+    headers['content-type'] ??= jsonType;
+  }
+  headers['content-length'] = String(payload === undefined ? 0 : Buffer.byteLength(payload));
+  res.writeHead(result.status, headers);
+  res.end(payload);
 }
 
 /** Reads an integer query parameter; returns null when absent, NaN when malformed. */
