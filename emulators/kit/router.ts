@@ -1,9 +1,15 @@
 /**
- * A minimal router over node:http shared by the emulators, dependency-free so an emulator answers thousands of
- * requests per second on a shared core: static paths are looked up in a Map, parametric ones (`:name`) scanned.
- * Bodies are parsed as JSON or as `application/x-www-form-urlencoded` (OAuth token requests). Routes under
- * `/_emulator/` are control routes: never faulted, never guarded. Every other route passes the injected faults,
- * then the emulator's `guard` (authentication, scopes, rate limits), which answers and returns null to stop.
+ * The router shared by the emulators, dependency-free so an emulator answers thousands of requests per second on a
+ * shared core: `RouteTable` looks static paths up in a Map and scans parametric ones (`:name`), with optional
+ * Graph-style matching (case-insensitive literals, a tolerated trailing slash, 405 for a path known under another
+ * method). Two modes sit on it:
+ * - `Router` writes to the socket: routes under `/_emulator/` are control routes, never faulted, never guarded;
+ *   every other route passes the injected faults, then the emulator's `guard` (authentication, scopes, rate
+ *   limits), which answers and returns null to stop; bodies are parsed as JSON or form-encoded (OAuth).
+ * - `Dispatcher` is transport-neutral: a handler takes a request value (raw body included) and returns a result,
+ *   so the same handler serves a direct request and a sub-request (Graph's `$batch` steps); the emulator runs its
+ *   own pipeline around `match`/`dispatch` and writes with `writeResult`.
+ * Body reading (`readRawBody`, 413 past the cap) and parsing (`parseJson`, `parseBody`) are shared by both.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
