@@ -11,6 +11,8 @@ import { startWebexRig, type WebexRig } from '../integration/webex-rig.js';
  */
 
 const N = 60;
+// 12 s in `npm test`; the issue's 5-minute soak is the same test with TPC_RECONCILE_SOAK_MS=300000.
+const SOAK_MS = Number(process.env.TPC_RECONCILE_SOAK_MS ?? 12_000);
 let rig: WebexRig;
 
 beforeAll(async () => {
@@ -35,21 +37,24 @@ describe('fault: reconciliation racing state changes', () => {
         await sleep(25);
       }
     })();
-    const until = Date.now() + 12_000;
+    const until = Date.now() + SOAK_MS;
     let round = 0;
+    let changes = 0;
     while (Date.now() < until) {
       round++;
       const pick = ccAgents.filter((_, j) => (j + round) % 4 === 0);
       await rig.webexCtl('POST', '/_emulator/agents/bulk-state', round % 2 ? { state: 'Idle', idleCodeId: breakId, by: 'agent', agentIds: pick } : { state: 'Available', by: 'agent', agentIds: pick });
+      changes += pick.length + 1;
       const t = teamsAgents[round % teamsAgents.length]!;
       await (round % 3 === 0 ? rig.callEnd(t) : rig.callStart(t)).catch(() => undefined);
       await sleep(30);
     }
     stop = true;
     await sampler;
+    console.info(`reconcile soak: ${changes} changes in ${SOAK_MS / 1000} s (${Math.round(changes / (SOAK_MS / 1000))}/s), ${samples} samples`);
     expect(samples).toBeGreaterThan(100);
     expect(seenLoggedOut).toBe(0);
     const dropped = rig.audit().filter((e) => e.reason === 'agent-logged-out');
     expect(dropped.length).toBe(0);
-  }, 120_000);
+  }, SOAK_MS + 120_000);
 });
