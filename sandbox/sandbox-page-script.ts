@@ -27,6 +27,14 @@ const wanted = view ? [view] : ['agent', 'supervisor', 'admin', 'console'];
 const bundles = { agent: 'presence-agent-widget', supervisor: 'presence-mapping-editor', admin: 'presence-connector-admin', console: 'presence-supervisor-console' };
 await Promise.all(wanted.map((w) => import('/widget/' + bundles[w] + '.js')));
 
+// The components follow the page's language, as in a Desktop that sets lang on its page: the picker (or ?lang=)
+// sets it, and every mounted component switches at once.
+const langPicker = $('lang');
+const setLang = (lang) => { document.documentElement.lang = lang; };
+if ([...langPicker.options].some((o) => o.value === params.get('lang'))) setLang(params.get('lang'));
+langPicker.value = document.documentElement.lang;
+langPicker.addEventListener('change', () => setLang(langPicker.value));
+
 function mount(slot, tag, attrs) {
   const el = document.createElement(tag);
   el.setAttribute('server-url', location.origin);

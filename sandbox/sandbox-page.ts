@@ -3,8 +3,9 @@ import { SANDBOX_SCRIPT } from './sandbox-page-script.js';
 /**
  * The sandbox page: the agent widget, the supervisor mapping editor and the admin panel, loaded from the built
  * bundles exactly as an agent desktop would load them, plus a control panel that plays Teams and the contact
- * center through the emulators. `?view=agent|supervisor|admin` shows one component alone (the agent view keeps
- * the control panel); `&agent=<id>` picks the agent.
+ * center through the emulators. `?view=agent|supervisor|admin|console` shows one component alone (the agent and console views
+ * keep the control panel); `&agent=<id>` picks the agent; `&lang=de` (or the picker) sets the page's language, which
+ * the components follow as they follow a Desktop's.
  */
 export function sandboxPage(): string {
   return `<!doctype html>
@@ -39,6 +40,10 @@ export function sandboxPage(): string {
 <header>
   <h1>Teams Presence Connector — sandbox</h1>
   <label id="agent-picker">Agent <select id="agent" data-testid="sandbox-agent"></select></label>
+  <label>Language <select id="lang" data-testid="sandbox-lang">
+    <option value="en">English</option><option value="pt-BR">Português (Brasil)</option>
+    <option value="de">Deutsch</option><option value="it">Italiano</option><option value="fr">Français</option><option value="es">Español</option>
+  </select></label>
   <span id="status"></span>
 </header>
 <main>

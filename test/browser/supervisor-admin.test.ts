@@ -74,6 +74,23 @@ describe('mapping editor language and validation words', () => {
     await page.evaluate(() => (document.documentElement.lang = 'en'));
   });
 
+  it('the sandbox opens in the language asked for with ?lang= and its picker switches every component', async () => {
+    const page = await h.open('?view=supervisor&lang=de');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('de');
+    expect(await page.getByTestId('sandbox-lang').inputValue()).toBe('de');
+    const editor = page.locator('presence-mapping-editor');
+    await expect.poll(() => editor.getByTestId('rule-row').count(), SECONDS).toBeGreaterThan(0);
+    await editor.getByTestId('profile-name').fill('');
+    await editor.getByTestId('save').click();
+    const nameError = editor.locator('[data-testid="field-error"][data-field="name"]');
+    await expect.poll(text(nameError), SECONDS).toBe('Geben Sie dem Profil einen Namen.');
+    await page.getByTestId('sandbox-lang').selectOption('es');
+    await expect.poll(text(nameError), SECONDS).toBe('Ponle un nombre al perfil.');
+    // A language the sandbox does not offer leaves the page as it was.
+    const other = await h.open('?view=supervisor&lang=xx');
+    expect(await other.evaluate(() => document.documentElement.lang)).toBe('en');
+  });
+
   it('an imported file’s problems are in the same words, with where in the file they are', async () => {
     const page = await h.open('?view=supervisor');
     const editor = page.locator('presence-mapping-editor');
