@@ -126,7 +126,7 @@ export async function startConnector(o: ConnectorOptions): Promise<Connector> {
 
   services.sync.recover();
   await parts.presence.start((events) => services.sync.onPresence(events));
-  await parts.cc.start((events) => services.sync.onAgentEvents(events));
+  await parts.cc.start((events) => services.sync.onAgentEvents(events), (agentId) => services.registry.agents.get(agentId)?.cc ?? null);
   if (services.registry.lifecycle === 'active') {
     await services.directory.refresh().catch(() => undefined);
   }

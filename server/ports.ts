@@ -244,7 +244,7 @@ export interface ContactCenterDetails {
 
 export interface ContactCenter {
   readonly vendor: string;
-  start(onEvent: (events: AgentEvent[]) => void): Promise<void>;
+  start(onEvent: (events: AgentEvent[]) => void, readState?: (agentId: string) => { state: AgentState } | null): Promise<void>; // readState: the engine's, never copied
   stop(): Promise<void>;
   listIdleCodes(): Promise<IdleCode[]>;
   listTeams(): Promise<CcTeam[]>;

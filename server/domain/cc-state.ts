@@ -15,6 +15,8 @@ export interface CcStateInput {
   /** The adapter tied this event to the command in flight by its own tracking id. */
   trackedAsInFlight: boolean;
   inFlight: CommandRef | null;
+  /** An event's contact is the one already known (false: the agent moved to another contact). Default true. */
+  sameContact?: boolean;
   now: number;
   commandTimeoutMs: number;
 }
@@ -26,6 +28,7 @@ export const CC_STATE_OUTCOMES = [
   'command-pending', // not (yet) the command's result: store, keep waiting for it
   'command-timed-out', // a snapshot after the command timeout: the state read back supersedes the command
   'command-superseded', // someone else changed the state first
+  'repeat', // an event saying again what is stored (at-least-once delivery, a contact restated): nothing to do
 ] as const;
 export type CcStateOutcome = (typeof CC_STATE_OUTCOMES)[number];
 
@@ -48,8 +51,13 @@ export function applyCcState(i: CcStateInput): CcStateResult {
   }
   const trigger: Trigger = i.via === 'reconcile' ? 'reconcile' : 'agent-state';
   const cmd = i.inFlight;
+  const confirms = !!cmd && (i.trackedAsInFlight || (i.observed.origin === 'connector' && commandConfirmed(cmd, i.observed)));
+  // A repeat changes nothing, whatever its timestamp, unless it is the result our command waits for.
+  if (i.via === 'event' && !confirms && i.sameContact !== false && sameCcState(i.known, i.observed)) {
+    return { outcome: 'repeat', store: false, settle: null, decideWith: null };
+  }
   if (!cmd) return { outcome: 'no-command', store: true, settle: null, decideWith: trigger };
-  if (i.trackedAsInFlight || (i.observed.origin === 'connector' && commandConfirmed(cmd, i.observed))) {
+  if (confirms) {
     return { outcome: 'command-confirmed', store: true, settle: 'confirmed', decideWith: 'command-result' };
   }
   if (i.via === 'reconcile') {
@@ -68,4 +76,8 @@ export function applyCcState(i: CcStateInput): CcStateResult {
   }
   // The connector's, but not this command's result (an earlier command's late echo): keep waiting.
   return { outcome: 'command-pending', store: true, settle: null, decideWith: null };
+}
+
+function sameCcState(a: CcState, b: CcState): boolean {
+  return a.state === b.state && (a.idleCodeId ?? null) === (b.idleCodeId ?? null) && a.origin === b.origin;
 }

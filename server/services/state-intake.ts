@@ -42,7 +42,7 @@ export class StateIntake {
     const changedAt = owner.why === 'unchanged-since-known' ? Math.max(s.changedAt, agent.cc.changedAt) : s.changedAt;
     const observed: CcState = { state: s.state, ...(s.idleCodeId ? { idleCodeId: s.idleCodeId } : {}), origin: owner.origin, changedAt };
     const trackedAsInFlight = trackingId != null && agent.inFlight?.trackingId === trackingId;
-    const r = applyCcState({ known: agent.cc, observed, via, trackedAsInFlight, inFlight: ledger.inFlight, now, commandTimeoutMs: this.d.config.commandTimeoutMs });
+    const r = applyCcState({ known: agent.cc, observed, via, trackedAsInFlight, inFlight: ledger.inFlight, sameContact: (s.contact?.id ?? null) === (agent.contact?.id ?? null), now, commandTimeoutMs: this.d.config.commandTimeoutMs });
     if (!r.store) return;
     let patch: Partial<AgentRecord> = { cc: observed, contact: s.contact ?? null };
     if (r.settle) patch = { ...patch, ...this.d.commands.settle(agent, r.settle, r.detail ?? null, now, s.commandId) };

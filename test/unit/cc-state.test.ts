@@ -26,6 +26,10 @@ const TABLE: Row[] = [
   ['a snapshot after the command timeout supersedes it', { via: 'reconcile', now: cmd.sentAt + TIMEOUT, observed: obs({ state: 'Available', origin: 'agent' }) }, { outcome: 'command-timed-out', settle: 'superseded', decideWith: 'reconcile' }],
   ['a supervisor changed the state first', { observed: obs({ idleCodeId: 'coaching', origin: 'supervisor' }) }, { outcome: 'command-superseded', settle: 'superseded', detail: 'agent state changed by supervisor first', decideWith: 'agent-state' }],
   ['an earlier command of ours echoing late: keep waiting', { observed: obs({ state: 'Available' }) }, { outcome: 'command-pending', store: true, settle: null, decideWith: null }],
+  ['an event saying again what is stored, even with a newer time, changes nothing', { inFlight: null, observed: { ...known, changedAt: known.changedAt + 10 } }, { outcome: 'repeat', store: false, settle: null, decideWith: null }],
+  ['the same state on another contact is not a repeat', { inFlight: null, sameContact: false, observed: { ...known, changedAt: known.changedAt + 10 } }, { outcome: 'no-command', store: true, decideWith: 'agent-state' }],
+  ['a repeat that is the result our command waits for settles it', { known: obs({ changedAt: NOW - 900 }) }, { outcome: 'command-confirmed', settle: 'confirmed' }],
+  ['a snapshot saying again what is stored is still read back', { via: 'reconcile', inFlight: null, observed: { ...known } }, { outcome: 'no-command', store: true, decideWith: 'reconcile' }],
 ];
 
 describe('applyCcState() — what a contact-center state does to the agent', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentEvent, Clock } from '../../server/ports.js';
-import { WebexAgentTracker } from '../../server/contact-center/webex/webex-agent-tracker.js';
+import { WebexContactMemory } from '../../server/contact-center/webex/webex-contact-memory.js';
+import { applyCcState } from '../../server/domain/cc-state.js';
 import { bareUserId, WebexCommandLedger } from '../../server/contact-center/webex/webex-command-ledger.js';
 import { WebexEventTranslator } from '../../server/contact-center/webex/webex-event-translator.js';
 import { translateWebhook } from '../../server/contact-center/webex/webex-webhook-translator.js';
@@ -16,12 +17,12 @@ function setup() {
   let now = 1_000_000;
   const clock: Clock = { now: () => now, setTimeout: () => ({ cancel() {} }) };
   const ledger = new WebexCommandLedger(clock);
-  const tracker = new WebexAgentTracker();
+  const memory = new WebexContactMemory();
   const codes = { isRona: (id: string | undefined) => id === RONA_ID, ronaCodeId: () => RONA_ID, cachedIdleCode: () => undefined };
   const ids = new CommandIds('test-key');
-  const commands = new WebexCommands(null as never, ledger, ids, tracker, codes as never);
-  const t = new WebexEventTranslator(tracker, ledger, codes, (c, tid) => commands.claim(c, tid), clock);
-  return { t, ledger, tracker, ids, advance: (ms: number) => (now += ms) };
+  const commands = new WebexCommands(null as never, ledger, ids, { read: () => null }, codes as never);
+  const t = new WebexEventTranslator(memory, ledger, codes, (c, tid) => commands.claim(c, tid), clock);
+  return { t, ledger, memory, ids, advance: (ms: number) => (now += ms) };
 }
 
 const stateFrame = (data: Record<string, unknown>) => ({
@@ -80,7 +81,8 @@ describe('Webex event translation', () => {
     expect(states(t.translateFrame(stateFrame({ lastStateChangeTimestamp: 100, lastIdleCodeChangeTimestamp: 100 })))).toEqual(['Idle/agent']);
     const [e] = t.translateFrame(stateFrame({ auxCodeId: 'aux-lunch', lastStateChangeTimestamp: 100, lastIdleCodeChangeTimestamp: 180 }));
     expect(e).toMatchObject({ state: 'Idle', idleCodeId: 'aux-lunch', changedAt: 180 });
-    expect(t.translateFrame(stateFrame({ auxCodeId: BREAK_ID, lastStateChangeTimestamp: 100, lastIdleCodeChangeTimestamp: 150 }))).toEqual([]);
+    // Older than the switch: reported with its own time, which the domain gate (applyCcState) orders.
+    expect(t.translateFrame(stateFrame({ auxCodeId: BREAK_ID, lastStateChangeTimestamp: 100, lastIdleCodeChangeTimestamp: 150 }))[0]).toMatchObject({ idleCodeId: BREAK_ID, changedAt: 150 });
   });
 
   it('Available via subStatus or aux code "0" carries no idle code', () => {
@@ -96,12 +98,22 @@ describe('Webex event translation', () => {
     expect(states(events)).toEqual(['RONA/system']);
   });
 
-  it('drops duplicates and older deliveries', () => {
+  it('reports every state with its vendor time; the domain gate drops repeats and older deliveries', () => {
     const { t } = setup();
-    expect(states(t.translateFrame(stateFrame({ lastStateChangeTimestamp: 200 })))).toEqual(['Idle/agent']);
-    expect(t.translateFrame(stateFrame({ lastStateChangeTimestamp: 200 }))).toEqual([]);
-    expect(t.translateFrame(stateFrame({ subStatus: 'Available', auxCodeId: '0', lastStateChangeTimestamp: 150 }))).toEqual([]);
-    expect(states(t.translateFrame(stateFrame({ subStatus: 'Available', auxCodeId: '0', lastStateChangeTimestamp: 300 })))).toEqual(['Available/agent']);
+    const seen = [200, 200, 150, 300].map((ts, i) => t.translateFrame(stateFrame(i >= 2 ? { subStatus: 'Available', auxCodeId: '0', lastStateChangeTimestamp: ts } : { lastStateChangeTimestamp: ts }))[0]!);
+    expect(seen.map((e) => (e.kind === 'state' ? `${e.state}@${e.changedAt}` : e.kind))).toEqual(['Idle@200', 'Idle@200', 'Available@150', 'Available@300']);
+    let known = { state: 'LoggedOut' as const, origin: 'agent' as const, changedAt: 0 } as Parameters<typeof applyCcState>[0]['known'];
+    const stored: string[] = [];
+    for (const e of seen) {
+      if (e.kind !== 'state') continue;
+      const r = applyCcState({ known, observed: e, via: 'event', trackedAsInFlight: false, inFlight: null, now: 0, commandTimeoutMs: 1 });
+      if (r.store) {
+        known = e;
+        stored.push(`${e.state}@${e.changedAt}`);
+      }
+    }
+    // The repeat and the older delivery are dropped by the domain, as the engine's StateIntake applies it.
+    expect(stored).toEqual(['Idle@200', 'Available@300']);
   });
 
   it('a failed command is reported once, only when it is ours', () => {
@@ -146,8 +158,8 @@ describe('Webex event translation', () => {
     const { t } = setup();
     t.translateFrame(stateFrame({ subStatus: 'Available', auxCodeId: '0' }));
     expect(states(t.translateFrame(contactFrame('AgentOfferContact', 'c4')))).toEqual(['Engaged/system']);
-    // Answering changes nothing the engine needs: it was already on the contact.
-    expect(t.translateFrame(contactFrame('AgentContactAssigned', 'c4'))).toEqual([]);
+    // Answering restates that the agent is on the contact.
+    expect(states(t.translateFrame(contactFrame('AgentContactAssigned', 'c4')))).toEqual(['Engaged/system']);
     expect(states(t.translateFrame(contactFrame('ContactEnded', 'c4', { agentsPendingWrapUp: ['a1'] })))).toEqual(['WrapUp/system']);
     expect(states(t.translateFrame(contactFrame('AgentWrappedUp', 'c4')))).toEqual(['Available/agent']);
     expect(states(t.translateFrame(contactFrame('AgentOfferContact', 'c5')))).toEqual(['Engaged/system']);

@@ -1,7 +1,7 @@
 import type { Logger } from '../../logger.js';
 import type { AgentSnapshot, Clock } from '../../ports.js';
 import type { Priority } from '../command-scheduler.js';
-import type { WebexAgentTracker } from './webex-agent-tracker.js';
+import type { WebexContactMemory } from './webex-contact-memory.js';
 import type { WebexConfigClient } from './webex-config-client.js';
 import type { WebexHttpClient } from './webex-http-client.js';
 import { isRonaName, num, obj, str, type Json } from './webex-payload.js';
@@ -18,6 +18,8 @@ import { isRonaName, num, obj, str, type Json } from './webex-payload.js';
  *   (`endTime` -1). An agent absent from the answer, or whose latest record is already closed (it changed again
  *   while we read), is **not reported at all**: absence never means logged out. Logout comes from a logout event
  *   or an explicit logged-out record;
+ * - a record older than an event this process already received for the agent was read before that event: it
+ *   does not say where the agent is now and is not reported (the event already told the engine);
  * - an answer that may be truncated (10,000 records, or more records announced than read) is never trusted:
  *   the chunk is split in two and read again, down to one agent, whose window is then shortened.
  *
@@ -48,7 +50,7 @@ export class WebexActivityReconciler {
   constructor(
     private readonly http: WebexHttpClient,
     private readonly orgId: string,
-    private readonly tracker: WebexAgentTracker,
+    private readonly memory: WebexContactMemory,
     private readonly codes: WebexConfigClient,
     private readonly clock: Clock,
     private readonly logger?: Logger,
@@ -64,7 +66,8 @@ export class WebexActivityReconciler {
       const rows = await this.readChunk(ids.slice(i, i + MAX_AGENT_IDS), WINDOW_MS, priority);
       for (const row of rows.values()) {
         const snap = this.toSnapshot(row);
-        if (snap) out.push(this.tracker.reconcile(snap));
+        // Read before an event this process already received: not where the agent is now, so not stated.
+        if (snap && this.memory.record(snap, undefined, true)) out.push(snap);
       }
     }
     this.stats.lastAgents = ids.length;

@@ -5,9 +5,9 @@ import { systemClock, type AgentEvent, type AgentSnapshot, type CcAgent, type Cc
 import { CommandIds } from '../command-ids.js';
 import { CommandScheduler, type SchedulerStats } from '../command-scheduler.js';
 import { WebexActivityReconciler } from './webex-activity-reconciler.js';
-import { WebexAgentTracker } from './webex-agent-tracker.js';
+import { WebexContactMemory } from './webex-contact-memory.js';
 import { WebexCommandLedger } from './webex-command-ledger.js';
-import { WebexCommands, type OwnClaim } from './webex-commands.js';
+import { WebexCommands, type AgentStateRead, type OwnClaim } from './webex-commands.js';
 import { WebexConfigClient } from './webex-config-client.js';
 import { WebexEventStream, type StreamStatus } from './webex-event-stream.js';
 import { WebexEventTranslator } from './webex-event-translator.js';
@@ -97,11 +97,12 @@ export function createWebexAdapter(options: WebexAdapterOptions): WebexAdapter {
   const identity = new WebexIdentity(identityUrl);
   const config = new WebexConfigClient(http, options.orgId, clock, options.idleCodeCacheMs);
   const ledger = new WebexCommandLedger(clock);
-  const tracker = new WebexAgentTracker();
+  const memory = new WebexContactMemory();
+  const states: { read: AgentStateRead } = { read: () => null };
   const ids = new CommandIds(options.commandKey ?? createHash('sha256').update(`tpc-command-ids|${options.orgId}|${options.oauth?.clientId ?? ''}`).digest('base64url'));
-  const commands = new WebexCommands(http, ledger, ids, tracker, config);
-  const translator = new WebexEventTranslator(tracker, ledger, config, (c, t) => commands.claim(c, t), clock, options.contactEndGraceMs ?? 250, (events) => deliver(events));
-  const reconciler = new WebexActivityReconciler(http, options.orgId, tracker, config, clock, logger);
+  const commands = new WebexCommands(http, ledger, ids, states, config);
+  const translator = new WebexEventTranslator(memory, ledger, config, (c, t) => commands.claim(c, t), clock, options.contactEndGraceMs ?? 250, (events) => deliver(events));
+  const reconciler = new WebexActivityReconciler(http, options.orgId, memory, config, clock, logger);
   const stream = new WebexEventStream({ http, clock, logger, ...options.stream });
   const webhookDedupe = new WebhookDeduper();
   let listener: ((events: AgentEvent[]) => void) | null = null;
@@ -165,8 +166,9 @@ export function createWebexAdapter(options: WebexAdapterOptions): WebexAdapter {
   return {
     vendor: 'webex',
 
-    async start(onEvent) {
+    async start(onEvent, readState) {
       listener = onEvent;
+      if (readState) states.read = readState;
       await learnIdentity();
       await config.listIdleCodes().catch((err: Error) => logger.warn({ reason: err.message }, 'could not load idle codes at start'));
       if (options.events === 'websocket') {

@@ -1,9 +1,9 @@
 import { buildMarkedReason, parseMarker } from '../../domain/command-marker.js';
 import { invalid } from '../../errors.js';
+import type { AgentState } from '../../domain/agent.js';
 import type { AgentSnapshot, StateCommand } from '../../ports.js';
 import type { CommandIds } from '../command-ids.js';
 import type { Priority } from '../command-scheduler.js';
-import type { WebexAgentTracker } from './webex-agent-tracker.js';
 import type { CommandRecord, WebexCommandLedger } from './webex-command-ledger.js';
 import type { WebexConfigClient } from './webex-config-client.js';
 import type { WebexHttpClient } from './webex-http-client.js';
@@ -24,6 +24,9 @@ export interface OwnClaim {
   commandId?: string;
 }
 
+/** The engine's current state of an agent (null: not one it keeps); the adapter keeps no copy of its own. */
+export type AgentStateRead = (agentId: string) => { state: AgentState } | null;
+
 type CommandWithId = StateCommand & { commandId?: string; priority?: Priority };
 
 export class WebexCommands {
@@ -31,7 +34,7 @@ export class WebexCommands {
     private readonly http: WebexHttpClient,
     private readonly ledger: WebexCommandLedger,
     private readonly ids: CommandIds,
-    private readonly tracker: WebexAgentTracker,
+    private readonly states: { read: AgentStateRead },
     private readonly config: WebexConfigClient,
   ) {}
 
@@ -84,7 +87,7 @@ export class WebexCommands {
 
   private priorityOf(cmd: StateCommand): Priority {
     if (cmd.state === 'Available') return 2;
-    const now = this.tracker.current(cmd.agentId);
+    const now = this.states.read(cmd.agentId);
     return now?.state === 'Idle' ? 3 : 1;
   }
 }

@@ -1,6 +1,6 @@
 import type { Origin } from '../../domain/agent.js';
 import type { AgentEvent, AgentSnapshot, Clock } from '../../ports.js';
-import { CONTACT_PHASE, inContact, type ContactPhase, type WebexAgentTracker } from './webex-agent-tracker.js';
+import { CONTACT_PHASE, type ContactPhase, type WebexContactMemory } from './webex-contact-memory.js';
 import type { WebexCommandLedger } from './webex-command-ledger.js';
 import { contactOf, num, obj, str, type IdleCodeLookup } from './webex-payload.js';
 
@@ -19,13 +19,14 @@ export type ClaimCheck = (change: AgentSnapshot, trackingId: string | undefined)
  * code RONA is reported as state RONA with origin system.
  *
  * Order: a state change is ordered by the later of `lastStateChangeTimestamp` and
- * `lastIdleCodeChangeTimestamp` (an idle-code switch keeps the state timestamp). Contacts: an offer
+ * `lastIdleCodeChangeTimestamp` (an idle-code switch keeps the state timestamp); every state is reported with
+ * that time and the domain (`applyCcState`) drops the older ones and the repeats. Contacts: an offer
  * (`AgentOfferContact`, ringing) already puts the agent on the contact, so a mapped idle waits as pending;
  * `ContactEnded` (with `agentsPendingWrapUp`), `AgentContactUnassigned`, `AgentWrappedUp` end it.
  */
 export class WebexEventTranslator {
   constructor(
-    private readonly tracker: WebexAgentTracker,
+    private readonly memory: WebexContactMemory,
     private readonly ledger: WebexCommandLedger,
     private readonly idleCodes: IdleCodeLookup,
     private readonly claim: ClaimCheck,
@@ -107,14 +108,15 @@ export class WebexEventTranslator {
     if (own) change.origin = 'connector';
     if (own?.commandId) change.commandId = own.commandId;
     const eventTrackingId = own?.trackingId ?? trackingId;
-    if (!overall && inContact(this.tracker.current(agentId))) {
+    if (!overall && this.memory.onContact(agentId)) {
       // Applied by Webex when the contact ends; the contact-ended event reports it.
-      this.tracker.applyUnderlying(change, ts);
+      this.memory.recordUnderlying(change, ts);
       return [];
     }
-    const accepted = this.tracker.apply(change, ts, !!own);
-    if (!accepted) return [];
-    return [{ kind: 'state', ...accepted, ...(eventTrackingId ? { trackingId: eventTrackingId } : {}) }];
+    // Older than a change held back during the contact, which only this memory knows of yet.
+    if (this.memory.olderThanHeld(agentId, ts)) return [];
+    this.memory.record(change, ts);
+    return [{ kind: 'state', ...change, ...(eventTrackingId ? { trackingId: eventTrackingId } : {}) }];
   }
 
   private commandFailed(d: Record<string, unknown>, trackingId: string | undefined): AgentEvent[] {
@@ -163,7 +165,7 @@ export class WebexEventTranslator {
     if (!agentId) return [];
     const ts = num(d.eventTime);
     const offered = contactOf(d);
-    if (offered && !this.tracker.advanceContact(agentId, offered.id, CONTACT_PHASE.ended)) return [];
+    if (offered && !this.memory.advanceContact(agentId, offered.id, CONTACT_PHASE.ended)) return [];
     const codeId = this.idleCodes.ronaCodeId() ?? str(d.auxCodeId);
     return this.emit({
       agentId,
@@ -180,9 +182,9 @@ export class WebexEventTranslator {
     const agentId = str(d.agentId);
     if (!agentId) return [];
     const ts = num(d.eventTime);
-    const contact = contactOf(d) ?? this.tracker.current(agentId)?.contact ?? null;
+    const contact = contactOf(d) ?? this.memory.onContact(agentId)?.contact ?? null;
     const phase = offered ?? (state === 'Engaged' ? CONTACT_PHASE.connected : CONTACT_PHASE.wrapup);
-    if (contact && !this.tracker.advanceContact(agentId, contact.id, phase)) return [];
+    if (contact && !this.memory.advanceContact(agentId, contact.id, phase)) return [];
     return this.emit({ agentId, state, origin: 'system', changedAt: ts ?? this.clock.now(), contact }, ts);
   }
 
@@ -202,20 +204,20 @@ export class WebexEventTranslator {
   private contactEnded(d: Record<string, unknown>): AgentEvent[] {
     const agentId = str(d.agentId);
     if (!agentId) return [];
-    const current = this.tracker.current(agentId);
+    const current = this.memory.onContact(agentId);
     const ended = contactOf(d);
     // A contact the agent is not on (an offer that was never accepted, a consult leg) changes nothing.
-    if (!inContact(current) || (ended && current?.contact && ended.id !== current.contact.id)) return [];
+    if (!current || (ended && current.contact && ended.id !== current.contact.id)) return [];
     const fresh = this.stateCarried(d, agentId);
-    if (fresh) this.tracker.applyUnderlying(fresh.change, fresh.ts);
-    const endedId = ended?.id ?? current?.contact?.id;
-    if (endedId && !this.tracker.advanceContact(agentId, endedId, CONTACT_PHASE.ended)) return [];
+    if (fresh) this.memory.recordUnderlying(fresh.change, fresh.ts);
+    const endedId = ended?.id ?? current.contact?.id;
+    if (endedId && !this.memory.advanceContact(agentId, endedId, CONTACT_PHASE.ended)) return [];
     const ts = num(d.eventTime);
     const settle = (): AgentEvent[] => {
-      const now = this.tracker.current(agentId);
+      const now = this.memory.onContact(agentId);
       // Superseded meanwhile: logged out, RONA'd, or already on the next contact.
-      if (!inContact(now) || (endedId && now?.contact && now.contact.id !== endedId)) return [];
-      const base = this.tracker.base(agentId);
+      if (!now || (endedId && now.contact && now.contact.id !== endedId)) return [];
+      const base = this.memory.underlying(agentId);
       const at = Math.max(base?.changedAt ?? 0, ts ?? this.clock.now());
       const next: AgentSnapshot = base
         ? { ...base, changedAt: at, contact: null }
@@ -235,7 +237,7 @@ export class WebexEventTranslator {
   private stateCarried(d: Record<string, unknown>, agentId: string): { change: AgentSnapshot; ts: number } | null {
     const ts = changeTime(d);
     const sub = (str(d.subStatus) ?? '').toLowerCase();
-    if (ts === undefined || (sub !== 'available' && sub !== 'idle') || ts <= this.tracker.lastTimestamp(agentId)) return null;
+    if (ts === undefined || (sub !== 'available' && sub !== 'idle') || ts <= this.memory.lastTimestamp(agentId)) return null;
     const auxCodeId = str(d.auxCodeId);
     const available = sub === 'available' || auxCodeId === '0';
     const rona = !available && this.idleCodes.isRona(auxCodeId);
@@ -255,8 +257,9 @@ export class WebexEventTranslator {
   }
 
   private emit(change: AgentSnapshot, ts: number | undefined): AgentEvent[] {
-    const accepted = this.tracker.apply(change, ts);
-    return accepted ? [{ kind: 'state', ...accepted }] : [];
+    if (this.memory.olderThanHeld(change.agentId, ts)) return [];
+    this.memory.record(change, ts);
+    return [{ kind: 'state', ...change }];
   }
 
   private originOf(changedBy: string | undefined, fallback: Origin = 'unknown'): Origin {

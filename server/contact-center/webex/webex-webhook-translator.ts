@@ -13,7 +13,7 @@ import { num, obj, str, type Json } from './webex-payload.js';
  * Richer payloads (code, reason, timestamps) are used as they come.
  *
  * Webhooks are delivered at least once, possibly duplicated, reordered, delayed or lost: `WebhookDeduper`
- * drops exact redeliveries, the tracker's timestamp ordering drops older news, reconciliation finds lost ones.
+ * drops exact redeliveries, the domain's ordering (applyCcState) drops older news and repeats, reconciliation finds lost ones.
  */
 
 export interface WebhookTranslation {
