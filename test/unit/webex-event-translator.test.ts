@@ -147,6 +147,20 @@ describe('Webex event translation', () => {
     expect(states(t.translateFrame(contactFrame('AgentContactEnded', 'c2')))).toEqual(['Idle/agent']);
   });
 
+  it('a late delivery older than an idle held back during the contact is dropped; a snapshot read before a received event is not stated', () => {
+    const { t, memory } = setup();
+    t.translateFrame(stateFrame({ subStatus: 'Available', auxCodeId: '0', lastStateChangeTimestamp: 100 }));
+    t.translateFrame(contactFrame('AgentContactAssigned', 'c7', { eventTime: 200 }));
+    expect(t.translateFrame(stateFrame({ lastStateChangeTimestamp: 500 }))).toEqual([]);
+    // A webhook states the whole state, but this one is older than the held idle the engine has not been told yet.
+    expect(t.translateFrame(stateFrame({ subStatus: 'Available', auxCodeId: '0', lastStateChangeTimestamp: 300 }), true)).toEqual([]);
+    expect(states(t.translateFrame(contactFrame('AgentContactEnded', 'c7', { eventTime: 600 })))).toEqual(['Idle/agent']);
+    const snap = (changedAt: number) => ({ agentId: 'a1', state: 'Available' as const, origin: 'unknown' as const, changedAt, contact: null });
+    expect(memory.record(snap(450), undefined, true)).toBe(false);
+    expect(memory.record(snap(700), undefined, true)).toBe(true);
+    expect(memory.onContact('a1')).toBeNull();
+  });
+
   it('RONA offer timeout and logout', () => {
     const { t } = setup();
     expect(t.translateFrame({ type: 'RoutingMessage', data: { type: 'AgentOfferContactRona', agentId: 'a1', interactionId: 'c3' } })[0]).toMatchObject({ state: 'RONA', origin: 'system', idleCodeId: RONA_ID });
