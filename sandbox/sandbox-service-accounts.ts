@@ -18,7 +18,8 @@ export interface SandboxServiceAccounts {
   overrides: Record<string, unknown>;
 }
 
-async function freePort(): Promise<number> {
+/** A port free on loopback now, for a server that must know its own address before it listens. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);

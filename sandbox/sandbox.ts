@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { request as httpsRequest } from 'node:https';
-import { createServer } from 'node:net';
 import express from 'express';
 import { startGraphEmulator, type GraphEmulator } from '../emulators/graph/index.js';
 import { demoAgents, startWebexEmulator, type WebexEmulator } from '../emulators/webex-cc/index.js';
@@ -13,7 +12,7 @@ import type { Db } from '../server/store/db.js';
 import { sandboxControlOriginCheck, sandboxHostCheck, sandboxPagePolicy } from './sandbox-guard.js';
 import { sandboxPage } from './sandbox-page.js';
 import { sandboxDirectory } from './sandbox-options.js';
-import { sandboxServiceAccounts } from './sandbox-service-accounts.js';
+import { freePort, sandboxServiceAccounts } from './sandbox-service-accounts.js';
 
 export interface SandboxInfo {
   adminKey: string;
@@ -47,7 +46,7 @@ export async function startSandbox(base: Config, logger: Logger, options: { agen
   // Webex on its documented defaults; the one flag is delivery to the connector's loopback webhook (Webex delivers
   // only to https on port 443), so the connector's port is fixed before it listens.
   const webex: WebexEmulator = await startWebexEmulator({ quiet: true, agents: demoAgents(agents), inventions: { loopbackWebhooks: true } });
-  const port = serviceAccounts.port === 0 ? await loopbackPort() : serviceAccounts.port;
+  const port = serviceAccounts.port === 0 ? await freePort() : serviceAccounts.port;
   const config = loadConfig(
     {},
     {
@@ -186,13 +185,3 @@ function routes(build: (router: express.Router) => void): HttpHandler {
   return router;
 }
 
-function loopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}

@@ -27,7 +27,8 @@ export interface CreatedSubscription {
   coveredIds: string[];
 }
 
-export interface SubscriptionCreatorOptions {
+/** What creating and keeping presence subscriptions both need: Graph, time, the webhook's addresses. */
+export interface SubscriptionSettings {
   connection: GraphConnection;
   clock: Clock;
   logger: Logger;
@@ -35,6 +36,9 @@ export interface SubscriptionCreatorOptions {
   notificationUrl: string;
   lifecycleNotificationUrl: string;
   isolation: IsolatedUsers;
+}
+
+export interface SubscriptionCreatorOptions extends SubscriptionSettings {
   /** Ids of the subscriptions the connector holds now (never deleted as orphans). */
   ours: () => ReadonlySet<string>;
   /** clientStates of creates in flight (their notifications can beat the create response). */

@@ -1,12 +1,8 @@
-import type { Logger } from '../logger.js';
-import type { Clock } from '../ports.js';
 import type { GraphStore } from '../store/graph-store.js';
-import type { GraphConnection, ServiceAccount } from './graph-client.js';
+import type { ServiceAccount } from './graph-client.js';
 import { describeGraphError, graphStatus } from './graph-errors.js';
-import type { IsolatedUsers } from './isolation.js';
 import type { ClientStateLookup } from './notification-intake.js';
-import type { EncryptionCertificate } from './notification-crypto.js';
-import { parseExpiry, SUBSCRIPTION_LIFETIME_MS, SubscriptionCreator } from './subscription-creator.js';
+import { parseExpiry, SUBSCRIPTION_LIFETIME_MS, SubscriptionCreator, type SubscriptionSettings } from './subscription-creator.js';
 
 /**
  * Presence subscriptions, one per service account (Graph allows one presence subscription per application
@@ -24,15 +20,8 @@ export const RENEW_AFTER_MS = 40 * 60_000;
 const RENEW_MARGIN_MS = 10 * 60_000;
 const MAX_BACKOFF_MS = 5 * 60_000;
 
-export interface SubscriptionManagerOptions {
-  connection: GraphConnection;
+export interface SubscriptionManagerOptions extends SubscriptionSettings {
   store: GraphStore;
-  clock: Clock;
-  logger: Logger;
-  certificate: () => EncryptionCertificate;
-  notificationUrl: string;
-  lifecycleNotificationUrl: string;
-  isolation: IsolatedUsers;
   onError: (message: string | null) => void;
 }
 
