@@ -75,6 +75,7 @@ export function createGraphConnection(options: GraphClientOptions): GraphConnect
   const authorityUrl = new URL(authorityHost);
   const graphUrl = new URL(options.graphBaseUrl);
 
+  const msalLog = logger.child({ component: 'msal' });
   const msalConfig: Configuration = {
     auth: {
       clientId: options.clientId,
@@ -92,7 +93,7 @@ export function createGraphConnection(options: GraphClientOptions): GraphConnect
         piiLoggingEnabled: false,
         logLevel: LogLevel.Warning,
         loggerCallback: (level, message) => {
-          if (level <= LogLevel.Warning) logger.warn({ component: 'msal' }, message);
+          if (level <= LogLevel.Warning) msalLog.warn(message);
         },
       },
     },
