@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../bench/processes.js';
 import { auditProblems, startRig, type Rig } from './fault-rig.js';
 
 /**
@@ -71,6 +72,8 @@ describe('fault: SQLite busy', () => {
     await rig.callEnd(0);
     await rig.callEnd(1);
     await rig.converged(new Set());
+    // Decisions made while the lock was held wait in memory and are replayed with backoff: read once all are stored.
+    await waitFor('held writes stored', () => rig.connector.services.reads.pendingWrites() === 0, 20_000, 50);
     const entries = rig.audit();
     expect(entries.length).toBeGreaterThan(before);
     // Audit ids are consecutive: no write was dropped or rolled back while the lock was held.
