@@ -1,14 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type DispatchHandler, Dispatcher, type KitRequest, type KitResult, type MatchOptions, parseJson, writeResult } from '../kit/router.js';
+import { parseJson } from '../kit/body.js';
+import { type DispatchHandler, Dispatcher, type KitRequest, type KitResult, writeResult } from '../kit/dispatcher.js';
+import type { MatchOptions } from '../kit/router.js';
 
 /**
- * What is Graph's own on top of the kit's transport-neutral router (`emulators/kit/router.ts`): the
+ * What is Graph's own on top of the kit's transport-neutral router (`emulators/kit/dispatcher.ts`): the
  * `client-request-id` a request carries, Graph's route matching (case-insensitive literals, a tolerated trailing
  * slash, 405 for a path known under another method), the OData JSON content type, the `request-id` /
  * `client-request-id` answer headers, and the Graph and identity-platform error bodies.
  */
-export { empty, json } from '../kit/router.js';
+export { empty, json } from '../kit/dispatcher.js';
 
 export interface EmuRequest extends KitRequest {
   /** Assigned per request; echoed in `request-id` and Graph error bodies. */

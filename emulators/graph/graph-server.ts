@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { addAuthorizeControlRoutes } from './authorize-routes.js';
 import { controlRouter } from './control-routes.js';
 import type { EmulatorContext, GraphCtx } from './emulator-context.js';
-import { BodyTooLargeError, readRawBody } from '../kit/router.js';
+import { BodyTooLargeError, readRawBody } from '../kit/body.js';
 import { graphError, json, toEmuRequest, writeGraphResult, type EmuRequest, type EmuResult, type Handler, type Router } from './graph-http.js';
 import { identityRouter } from './identity-routes.js';
 import { openIdV1Router } from './openid-v1-routes.js';

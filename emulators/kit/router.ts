@@ -9,10 +9,11 @@
  * - `Dispatcher` is transport-neutral: a handler takes a request value (raw body included) and returns a result,
  *   so the same handler serves a direct request and a sub-request (Graph's `$batch` steps); the emulator runs its
  *   own pipeline around `match`/`dispatch` and writes with `writeResult`.
- * Body reading (`readRawBody`, 413 past the cap) and parsing (`parseJson`, `parseBody`) are shared by both.
+ * Body reading and parsing (`body.ts`) are shared by both; `Dispatcher` and `writeResult` are in `dispatcher.ts`.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody } from './body.js';
 import type { FaultInjector } from './faults.js';
 import type { RequestStats } from './stats.js';
 
@@ -229,128 +230,6 @@ export class Router<P, M = unknown> {
   }
 }
 
-export class BodyTooLargeError extends Error {}
-
-/** Reads a request body up to `max` bytes; throws `BodyTooLargeError` (and stops reading) past it. */
-export async function readRawBody(req: IncomingMessage, max: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) throw new BodyTooLargeError(`body over ${max} bytes`);
-    chunks.push(chunk);
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-}
-
-/** JSON text → value; an empty body is `undefined`. */
-export function parseJson(raw: Buffer): { ok: true; value: unknown } | { ok: false } {
-  if (raw.length === 0) return { ok: true, value: undefined };
-  try {
-    return { ok: true, value: JSON.parse(raw.toString('utf8')) };
-  } catch {
-    return { ok: false };
-  }
-}
-
-/** A body as JSON, or as `application/x-www-form-urlencoded` (OAuth token requests) when the content type says so. */
-export function parseBody(raw: Buffer, contentType: string | undefined): { value?: unknown; error?: string; status: number } {
-  if (raw.length === 0) return { value: undefined, status: 200 };
-  if ((contentType ?? '').startsWith('application/x-www-form-urlencoded')) {
-    return { value: Object.fromEntries(new URLSearchParams(raw.toString('utf8'))), status: 200 };
-  }
-  const parsed = parseJson(raw);
-  return parsed.ok ? { value: parsed.value, status: 200 } : { error: 'request body is not valid JSON', status: 400 };
-}
-
-async function readBody(req: IncomingMessage, max: number): Promise<{ value?: unknown; error?: string; status: number }> {
-  let raw: Buffer;
-  try {
-    raw = await readRawBody(req, max);
-  } catch (err) {
-    if (err instanceof BodyTooLargeError) return { error: 'request body too large', status: 413 };
-    throw err;
-  }
-  return parseBody(raw, req.headers['content-type']);
-}
-
-/**
- * Transport-neutral mode: a handler takes a request value (raw body included) and returns a result instead of
- * writing to a socket, so one handler serves a direct request and a sub-request (Graph's `$batch` steps).
- */
-export interface KitRequest {
-  method: string;
-  /** Path without query string. */
-  path: string;
-  query: URLSearchParams;
-  /** Lower-case header names. */
-  headers: Record<string, string | undefined>;
-  rawBody: Buffer;
-  requestId: string;
-  /** Filled in by `dispatch` (or by a caller that matched itself). */
-  params: Record<string, string>;
-}
-
-export interface KitResult {
-  status: number;
-  headers?: Record<string, string>;
-  /** Object → JSON; string → text; Buffer → as is; undefined → empty body. */
-  body?: unknown;
-}
-
-export type DispatchHandler<R extends KitRequest, C> = (req: R, ctx: C) => KitResult | Promise<KitResult>;
-
-export function json(status: number, body: unknown, headers?: Record<string, string>): KitResult {
-  return { status, body, headers };
-}
-
-export function empty(status = 200, headers?: Record<string, string>): KitResult {
-  return { status, headers };
-}
-
-/** Route table of result-returning handlers. `dispatch` matches, binds `req.params`, and runs the handler. */
-export class Dispatcher<R extends KitRequest, C> {
-  private readonly table: RouteTable<DispatchHandler<R, C>>;
-
-  constructor(opts: MatchOptions = {}) {
-    this.table = new RouteTable(opts);
-  }
-
-  add(method: string, template: string, handler: DispatchHandler<R, C>): this {
-    this.table.add(method, template, handler);
-    return this;
-  }
-
-  match(method: string, path: string): TableMatch<DispatchHandler<R, C>> {
-    return this.table.match(method, path);
-  }
-
-  /** The handler's result and route template, or null and whether the path exists under another method. */
-  async dispatch(req: R, ctx: C): Promise<{ result: KitResult; route: string } | { result: null; methodAllowed: boolean }> {
-    const m = this.table.match(req.method, req.path);
-    if (!m.value) return { result: null, methodAllowed: m.methodAllowed };
-    req.params = m.params;
-    return { result: await m.value(req, ctx), route: m.template };
-  }
-}
-
-/** Writes a result: objects as JSON with `jsonType` unless the result names a content type. */
-export function writeResult(res: ServerResponse, result: KitResult, baseHeaders: Record<string, string>, jsonType = 'application/json'): void {
-  const headers: Record<string, string> = { ...baseHeaders, ...result.headers };
-  let payload: Buffer | string | undefined;
-  if (result.body === undefined || result.body === null) payload = undefined;
-  else if (typeof result.body === 'string') {
-    payload = result.body;
-    headers['content-type'] ??= 'text/plain; charset=utf-8';
-  } else if (Buffer.isBuffer(result.body)) payload = result.body;
-  else {
-    payload = JSON.stringify(result.body);
-    headers['content-type'] ??= jsonType;
-  }
-  headers['content-length'] = String(payload === undefined ? 0 : Buffer.byteLength(payload));
-  res.writeHead(result.status, headers);
-  res.end(payload);
-}
 
 /** Reads an integer query parameter; returns null when absent, NaN when malformed. */
 export function intParam(query: URLSearchParams, name: string): number | null {

@@ -1,7 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Dispatcher, type KitRequest, parseBody, RouteTable, Router } from '../../emulators/kit/router.js';
+import { parseBody } from '../../emulators/kit/body.js';
+import { Dispatcher, type KitRequest } from '../../emulators/kit/dispatcher.js';
+import { RouteTable, Router } from '../../emulators/kit/router.js';
 import { RequestStats } from '../../emulators/kit/stats.js';
 
 const request = (method: string, path: string, rawBody = Buffer.alloc(0)): KitRequest => ({
