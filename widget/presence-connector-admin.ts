@@ -3,28 +3,11 @@ import type { AdminStatus, AdminTeamDto, Lifecycle } from '../server/gateway/con
 import { isAdminStatus } from './admin-status.js';
 import { ApiClient, ApiError } from './api-client.js';
 import { ConnectionController } from './connection-controller.js';
-import {
-  adminStyles,
-  budgetOf,
-  credentialOf,
-  credentialPaths,
-  isolatedOf,
-  otherFields,
-  readinessOf,
-  renderBudget,
-  renderCredential,
-  renderHealth,
-  renderIsolated,
-  renderOther,
-  renderPermissions,
-  renderReadiness,
-  renderStorage,
-  renderTeamSync,
-  renderUnmatched,
-  storageOf,
-  storagePaths,
-  type Ctx,
-} from './connector-admin-sections.js';
+import { budgetOf, isolatedOf, renderBudget, renderIsolated, renderStorage, storageOf, storagePaths } from './connector-admin-delivery-sections.js';
+import type { Ctx } from './connector-admin-format.js';
+import { otherFields, renderOther, renderPermissions, renderTeamSync, renderUnmatched } from './connector-admin-sections.js';
+import { adminStyles } from './connector-admin-styles.js';
+import { credentialOf, credentialPaths, readinessOf, renderCredential, renderHealth, renderReadiness } from './connector-admin-upstream-sections.js';
 import { LocaleController } from './i18n/locale-controller.js';
 import { IntervalController } from './interval-controller.js';
 import { adminMessages } from './messages/admin-messages.js';
