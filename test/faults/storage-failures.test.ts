@@ -1,13 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, unlinkSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { waitForDatabase } from '../../server/store/db.js';
 import type { SqliteStores } from '../../server/store/index.js';
+import { holdWriteLock } from './write-lock.js';
 import { auditProblems, startRig, TEAMS_CALL_CODE, type Rig } from './fault-rig.js';
 
 /**
@@ -25,33 +24,6 @@ afterEach(async () => {
   await rig?.close();
   rig = undefined;
 });
-
-/** Holds the write lock (BEGIN IMMEDIATE) from a worker thread for `ms`; `committed()` turns true after COMMIT. */
-function holdWriteLock(dbPath: string, ms: number): { locked: Promise<void>; done: Promise<void>; committed: () => boolean } {
-  const modulePath = createRequire(import.meta.url).resolve('better-sqlite3');
-  const flag = new Int32Array(new SharedArrayBuffer(4));
-  const worker = new Worker(
-    `const { parentPort, workerData } = require('node:worker_threads');
-     const Database = require(workerData.modulePath);
-     const db = new Database(workerData.dbPath);
-     db.exec('BEGIN IMMEDIATE');
-     parentPort.postMessage('locked');
-     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, workerData.ms);
-     db.exec('COMMIT');
-     Atomics.store(workerData.flag, 0, 1);
-     db.close();`,
-    { eval: true, workerData: { dbPath, ms, modulePath, flag } },
-  );
-  const locked = new Promise<void>((resolve, reject) => {
-    worker.once('message', () => resolve());
-    worker.once('error', reject);
-  });
-  const done = new Promise<void>((resolve, reject) => {
-    worker.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`lock holder exited with ${code}`))));
-    worker.once('error', reject);
-  });
-  return { locked, done, committed: () => Atomics.load(flag, 0) === 1 };
-}
 
 async function timed(url: string): Promise<{ status: number; ms: number; body: any }> {
   const started = performance.now();
