@@ -1,14 +1,12 @@
 import { LitElement, html, nothing } from 'lit';
-import type { AgentView } from '../server/gateway/contract.js';
 import { ApiClient, ApiError } from './api-client.js';
-import type { IdleCodeDto, ProfileDto, TeamDto } from '../server/gateway/contract.js';
+import type { AgentView, IdleCodeDto, ProfileDto, TeamDto } from '../server/gateway/contract.js';
 import { LocaleController } from './i18n/locale-controller.js';
 import { draftFromProfile, draftToBody, emptyDraft, moveRule, nextRule, selectableIdleCodes, type Draft, type DraftRule } from './mapping-draft.js';
 import { mappingEditorStyles } from './mapping-editor-styles.js';
-import { renderProfileForm, ruleStateLabel, type EditorT, type ProfileFormHandlers } from './mapping-profile-form.js';
-import { problemText } from './mapping-problem-text.js';
+import { failure, failureText, placeProblems, saveFailure, statusText, type Failure, type Status } from './mapping-editor-feedback.js';
+import { renderProfileForm, type ProfileFormHandlers } from './mapping-profile-form.js';
 import { problemsFromServer, validateDraft, type Problem } from './mapping-validation.js';
-import { commonMessages } from './messages/common-messages.js';
 import { editorMessages } from './messages/editor-messages.js';
 import './presence-dry-run-panel.js';
 import './presence-supervisor-impact.js';
@@ -194,15 +192,7 @@ export class PresenceMappingEditor extends LitElement {
   }
 
   private showSaveError(err: unknown): void {
-    if (err instanceof ApiError && (err.code === 'invalid' || err.code === 'conflict' || err.field || err.details.length > 0)) {
-      this.problems = problemsFromServer({ code: err.code, message: err.message, field: err.field, details: err.details }, this.draft);
-      this.formErrors = [];
-      this.status = { key: 'notSavedFields' };
-    } else {
-      this.problems = [];
-      this.formErrors = [failure(err)];
-      this.status = { key: 'notSaved', failure: failure(err) };
-    }
+    ({ problems: this.problems, formErrors: this.formErrors, status: this.status } = saveFailure(err, this.draft));
   }
 
   private async deleteProfile(): Promise<void> {
@@ -240,51 +230,14 @@ export class PresenceMappingEditor extends LitElement {
     }
   }
 
-  private failureText(f: Failure): string {
-    const table = commonMessages.tables[this.i18n.locale] as Record<string, string>;
-    return table[`error.${f.code}`] ?? (f.message || table['error.other']);
-  }
-
-  private statusText(t: EditorT): string {
-    const s = this.status;
-    if (!s) return '';
-    switch (s.key) {
-      case 'saved':
-        return t('saved');
-      case 'notSavedFields':
-        return t('notSavedFields');
-      case 'notSaved':
-        return t('notSaved', { reason: s.failure ? this.failureText(s.failure) : '' });
-      case 'deleted':
-        return t('deleted', { name: s.name ?? '' });
-      case 'exported':
-        return t('exported', { name: s.name ?? '' });
-    }
-  }
-
-  /** A problem in the supervisor's words; rule problems name the rule's Teams state. */
-  private problemText(p: Problem, t: EditorT): string {
-    const rule = typeof p.params?.rule === 'number' ? this.draft.rules[p.params.rule] : undefined;
-    return problemText(p, t, rule ? ruleStateLabel(t, rule.teamsState) : '');
-  }
-
   override render() {
     const t = this.i18n.t(editorMessages);
     const d = this.draft;
-    // Problems that name an input are shown at it; the rest above the form.
-    const inputs = new Set(['name', 'description', 'rules', 'settleDelayMs', 'syncMode', 'releaseOnDisable']);
-    const atInput = (f: string): boolean => inputs.has(f) || (/^rules\[(\d+)\]\./.test(f) && Number(/\d+/.exec(f)![0]) < d.rules.length);
-    const fieldErrors = new Map<string, string>();
-    const formErrors: string[] = this.formErrors.map((f) => this.failureText(f));
-    for (const p of this.problems) {
-      if (atInput(p.field)) {
-        if (!fieldErrors.has(p.field)) fieldErrors.set(p.field, this.problemText(p, t));
-      } else formErrors.push(this.problemText(p, t));
-    }
+    const { fieldErrors, formErrors } = placeProblems(d, this.problems, this.formErrors, t, this.i18n.locale);
     return html`<div lang=${this.i18n.locale}>
       <h2>${t('title')}</h2>
       ${this.token ? nothing : html`<p class="muted">${t('noToken')}</p>`}
-      ${this.loadError ? html`<p class="error" role="alert" data-testid="load-error">${this.failureText(this.loadError)}</p>` : nothing}
+      ${this.loadError ? html`<p class="error" role="alert" data-testid="load-error">${failureText(this.i18n.locale, this.loadError)}</p>` : nothing}
       <div class="toolbar">
         <label for="profile-select">${t('profile')}</label>
         <select id="profile-select" data-testid="profile-select" @change=${(e: Event) => this.select(this.profiles.find((p) => p.id === (e.target as HTMLSelectElement).value))}>
@@ -307,7 +260,7 @@ export class PresenceMappingEditor extends LitElement {
         idleCodes: this.idleCodes,
         fieldErrors,
         formErrors,
-        status: this.statusText(t),
+        status: statusText(t, this.i18n.locale, this.status),
         busy: this.busy,
         handlers: this.handlers,
         t,
@@ -327,23 +280,6 @@ export class PresenceMappingEditor extends LitElement {
       </section>
     </div>`;
   }
-}
-
-interface Failure {
-  code: string;
-  message: string;
-}
-
-interface Status {
-  key: 'saved' | 'notSavedFields' | 'notSaved' | 'deleted' | 'exported';
-  name?: string;
-  failure?: Failure;
-}
-
-/** An error as a code for the reader's language, keeping the server's words as a fallback. */
-function failure(err: unknown): Failure {
-  if (err instanceof ApiError) return { code: err.code, message: err.message };
-  return { code: 'network', message: err instanceof Error ? err.message : String(err) };
 }
 
 if (!customElements.get('presence-mapping-editor')) {
