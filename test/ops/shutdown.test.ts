@@ -47,18 +47,15 @@ async function underLoad(env: ProcessEnv, signal: () => void): Promise<Outcome[]
       o.error = String((err as Error).cause ?? err);
     }
   };
-  // Eight clients writing profiles while Teams calls start and end (state commands to the contact center).
-  const clients = Array.from({ length: 8 }, async () => {
-    for (let i = 0; i < 400 && started!.proc.exitCode === null; i++) await one();
-  });
+  // Teams calls start and end (state commands to the contact center) while eight clients write profiles.
   const calls = (async () => {
     for (let i = 0; started!.proc.exitCode === null && i < 200; i++) {
       await graphCtl('POST', `/_emulator/users/${demoUserId(i % 4)}/call/${i % 8 < 4 ? 'start' : 'end'}`).catch(() => undefined);
       await new Promise((r) => setTimeout(r, 20));
     }
   })();
-  await waitFor('load running', () => outcomes.filter((o) => o.status === 201).length >= 40, 30_000, 10);
-  // The signal comes only once the engine has sent contact-center commands too, so their draining is exercised.
+  // The profile writers start once the engine has sent contact-center commands, so their draining is exercised and
+  // the writers stay far below the cap on stored profiles (1,000) before the signal.
   await waitFor(
     'a command sent',
     async () => {
@@ -68,6 +65,10 @@ async function underLoad(env: ProcessEnv, signal: () => void): Promise<Outcome[]
     30_000,
     50,
   );
+  const clients = Array.from({ length: 8 }, async () => {
+    for (let i = 0; i < 400 && started!.proc.exitCode === null; i++) await one();
+  });
+  await waitFor('load running', () => outcomes.filter((o) => o.status === 201).length >= 40, 30_000, 10);
   signalled = true;
   signal();
   await Promise.all([...clients, calls]);
