@@ -193,6 +193,8 @@ export function createWebexAdapter(options: WebexAdapterOptions): WebexAdapter {
       followUpTimer?.cancel();
       scheduler.close();
       await stream.stop();
+      // Commands in flight finish; then the kept-alive connections close, so nothing is left open.
+      await http.close();
     },
 
     listIdleCodes: (): Promise<IdleCode[]> => config.listIdleCodes(),

@@ -1,16 +1,16 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
-import axios, { type AxiosInstance, type AxiosResponse, type Method } from 'axios';
 import { AppError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { Clock } from '../../ports.js';
 import type { CommandScheduler, Priority } from '../command-scheduler.js';
 import type { TokenSource } from './webex-token-source.js';
+import { WebexTransport, type WebexMethod, type WebexResponse } from './webex-http-transport.js';
+
+export type { WebexMethod, WebexResponse } from './webex-http-transport.js';
 
 /**
- * The one axios instance that talks to Webex Contact Center. It owns the bearer token (set as a default
- * header, never logged), the timeouts, the retry policy and the translation of vendor failures into
- * `AppError` at the edge, so nothing above it ever sees an axios error.
+ * The one HTTP client that talks to Webex Contact Center (undici's `Pool`: one keep-alive pool per origin). It
+ * owns the bearer token (never logged), the timeouts, the retry policy and the translation of vendor failures
+ * into `AppError` at the edge, so nothing above it ever sees a transport error.
  *
  * Retried: network errors and timeouts, 5xx, and 429 (waiting for `Retry-After` when given). Everything
  * else is final. Backoff is exponential with full jitter, capped, so a fleet of connectors that lost the
@@ -25,6 +25,7 @@ export interface WebexHttpOptions {
   scheduler?: CommandScheduler;
   clock: Clock;
   logger: Logger;
+  /** Connecting, waiting for the answer's headers, and each pause in its body; default 10 s. */
   timeoutMs?: number;
   /** Attempts after the first one. */
   retries?: number;
@@ -38,7 +39,7 @@ export interface WebexHttpOptions {
 }
 
 export interface WebexRequest {
-  method: Method;
+  method: WebexMethod;
   path: string;
   params?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
@@ -66,12 +67,13 @@ export interface WebexHttpStats {
 const RETRYABLE_STATUS = new Set([500, 502, 503, 504, 429]);
 
 export class WebexHttpClient {
-  private readonly http: AxiosInstance;
+  private readonly transport: WebexTransport;
   private readonly retries: number;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
   private readonly maxRetryAfterMs: number;
   private readonly random: () => number;
+  private closed = false;
   readonly stats: WebexHttpStats = { lastSuccessAt: null, lastError: null, calls: 0, retries: 0, throttled: 0 };
 
   constructor(private readonly opts: WebexHttpOptions) {
@@ -80,39 +82,34 @@ export class WebexHttpClient {
     this.maxDelayMs = opts.maxDelayMs ?? 10_000;
     this.maxRetryAfterMs = opts.maxRetryAfterMs ?? 60_000;
     this.random = opts.random ?? Math.random;
-    this.http = axios.create({
-      baseURL: opts.baseUrl.replace(/\/+$/, ''),
-      timeout: opts.timeoutMs ?? 10_000,
-      headers: { Accept: 'application/json' },
-      // Every status comes back as a response; the retry and translation logic below decides.
-      validateStatus: () => true,
-      maxRedirects: 0,
-      // A bounded pool of kept-alive connections: a burst of commands queues here instead of opening hundreds
-      // of sockets at once, which costs both ends far more CPU than the requests themselves.
-      httpAgent: new HttpAgent({ keepAlive: true, maxSockets: opts.maxSockets ?? 32 }),
-      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: opts.maxSockets ?? 32 }),
-    });
+    // A bounded pool of kept-alive connections: a burst of commands queues here instead of opening hundreds
+    // of sockets at once, which costs both ends far more CPU than the requests themselves. Redirects are not
+    // followed: every status comes back as a response, and the retry and translation logic below decides.
+    this.transport = new WebexTransport(opts.baseUrl, { timeoutMs: opts.timeoutMs ?? 10_000, connections: opts.maxSockets ?? 32 });
   }
 
   /** `call` names the operation in errors and logs, e.g. "list idle codes". */
-  async request<T>(call: string, req: WebexRequest): Promise<AxiosResponse<T>> {
+  async request<T>(call: string, req: WebexRequest): Promise<WebexResponse<T>> {
     const attempts = req.retry === false ? 1 : this.retries + 1;
+    const path = this.transport.path(req.path, req.params);
+    const headers = requestHeaders(req.headers);
+    let body: string | undefined;
+    if (req.body !== undefined && req.body !== null) {
+      body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+      headers['content-type'] ??= 'application/json';
+    }
     let lastFailure: AppError | null = null;
     let reauthorised = false;
     for (let attempt = 0; attempt < attempts; attempt++) {
       if (attempt > 0) this.stats.retries++;
       await this.opts.scheduler?.slot(req.priority ?? 4, req.key);
       const bearer = req.token ?? (await this.opts.tokens.token());
+      if (this.closed) throw new AppError('unavailable', `Webex CC ${call} failed: the contact-center connection is stopping`);
       this.stats.calls++;
-      let res: AxiosResponse<T>;
+      headers.authorization = `Bearer ${bearer}`;
+      let res: WebexResponse<T>;
       try {
-        res = await this.http.request<T>({
-          method: req.method,
-          url: req.path,
-          params: req.params,
-          data: req.body,
-          headers: { ...req.headers, Authorization: `Bearer ${bearer}` },
-        });
+        res = await this.transport.send<T>(req.method, path, headers, body);
       } catch (err) {
         lastFailure = new AppError('unavailable', `Webex CC ${call} failed: ${networkReason(err)}`);
         this.noteFailure(lastFailure);
@@ -149,6 +146,12 @@ export class WebexHttpClient {
       await this.sleep(delay);
     }
     throw lastFailure ?? new AppError('unavailable', `Webex CC ${call} failed`);
+  }
+
+  /** Lets requests in flight finish, then closes every connection; later calls fail as unavailable. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.transport.close();
   }
 
   private noteFailure(err: AppError): void {
@@ -210,10 +213,16 @@ function vendorReason(body: unknown): string {
   return '';
 }
 
+/** Request headers with lower-case names; the caller's own ones over the default `accept`. */
+function requestHeaders(extra: Record<string, string> | undefined): Record<string, string> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (extra) for (const name in extra) headers[name.toLowerCase()] = extra[name]!;
+  return headers;
+}
+
+/** undici's failure codes in the words the errors have always used. */
 function networkReason(err: unknown): string {
-  if (axios.isAxiosError(err)) {
-    if (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT') return 'timed out';
-    return err.code ? `network error ${err.code}` : 'network error';
-  }
-  return 'network error';
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') return 'timed out';
+  return typeof code === 'string' && code ? `network error ${code}` : 'network error';
 }
