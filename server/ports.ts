@@ -36,10 +36,7 @@ export const observationTime = (clock: Clock): number => (clock === systemClock 
 /** Where Microsoft's identity platform returns a service account's sign-in (graph/ builds the redirect URI, http/ serves it). */
 export const SIGN_IN_CALLBACK_PATH = '/auth/graph/callback';
 
-/**
- * An HTTP request handler built by http/ (an Express router), handed through the composition root without it
- * knowing the framework: only http/ (the app) mounts and calls it.
- */
+/** An HTTP request handler built by http/ (an Express router), passed through the composition root, mounted by http/ only. */
 export type HttpHandler = (req: never, res: never, next: never) => unknown;
 
 // ---------------------------------------------------------------------------------------------------------
@@ -65,11 +62,12 @@ export type Authenticator = (token: string, source?: string) => Promise<Principa
 
 /**
  * The connector's storage as the services see it: one store per table group and a unit of work. `transaction`
- * runs `fn` atomically and returns its result; it is synchronous, so `fn` must not await. Services never see the
- * database driver.
+ * runs `fn` atomically and returns its result; it is synchronous, so `fn` must not await. With 'turn' (the hot
+ * path) it commits with the rest of the event-loop turn's; `afterCommit` runs `fn` once that has committed.
  */
 export interface Stores {
-  transaction<T>(fn: () => T): T;
+  transaction<T>(fn: () => T, group?: 'turn'): T;
+  afterCommit(fn: () => void): void;
   agents: AgentStore;
   audit: AuditStore;
   connector: ConnectorStore;

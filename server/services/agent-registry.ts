@@ -67,12 +67,12 @@ export class AgentRegistry {
   }
 
   /**
-   * Runs `fn` in one SQLite transaction. If it throws, SQLite rolls back, and so does memory: the registry reloads
-   * what was stored, so the two never disagree.
+   * Runs `fn` in one SQLite transaction (with 'turn', part of the event-loop turn's group commit). If it throws,
+   * SQLite rolls back, and so does memory: the registry reloads what was stored, so the two never disagree.
    */
-  transaction(fn: () => void): void {
+  transaction(fn: () => void, group?: 'turn'): void {
     try {
-      this.stores.transaction(fn);
+      this.stores.transaction(fn, group);
     } catch (err) {
       this.load();
       throw err;

@@ -143,10 +143,10 @@ export class SyncService {
     }
   }
 
-  /** One transaction per batch; commands leave after it commits (the outbox). */
+  /** One transaction per batch, committed with the rest of the turn's; commands leave after that commit (the outbox). */
   private batch(fn: () => void): void {
-    this.d.registry.transaction(fn);
-    this.commands.flush();
+    this.d.registry.transaction(fn, 'turn');
+    this.d.stores.afterCommit(() => this.commands.flush());
   }
 
   /** A batch, then one fresh view pushed for every agent it touched. */

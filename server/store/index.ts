@@ -36,12 +36,15 @@ export function createStores(db: Db): SqliteStores {
   db.pragma(`busy_timeout = ${HOT_PATH_BUSY_TIMEOUT_MS}`);
   const journal = new WriteJournal(db);
   journals.set(db, journal);
+  // From here on, a write that is not the hot path's commits the hot path's open turn first (group-commit.ts).
+  journal.turns.guard();
   // Closing (shutdown) tries the kept writes once more and stops the replay timer; if the store still cannot take
   // them they are lost with the process, as any memory is (the audit trail then lacks those entries).
   const close = db.close.bind(db);
   db.close = () => {
     journal.stop();
     if (db.open) {
+      journal.turns.commit();
       try {
         journal.replay();
       } catch {
@@ -74,7 +77,8 @@ export function createStores(db: Db): SqliteStores {
   return {
     db,
     journal,
-    transaction: <T>(fn: () => T): T => journal.transaction(fn),
+    transaction: <T>(fn: () => T, group?: 'turn'): T => journal.transaction(fn, group === 'turn'),
+    afterCommit: (fn: () => void): void => journal.turns.afterCommit(fn),
     agents,
     audit,
     connector: new ConnectorStore(db),

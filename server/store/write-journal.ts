@@ -1,4 +1,5 @@
 import type { Db } from './db.js';
+import { GroupCommit } from './group-commit.js';
 
 /** SQLite result codes that mean "the store cannot take this write now", not "this write is wrong". */
 const UNAVAILABLE = /^SQLITE_(BUSY|LOCKED|FULL|READONLY|IOERR|CANTOPEN|PROTOCOL)/;
@@ -44,11 +45,22 @@ export class WriteJournal {
   private txLog: (() => void)[] | null = null;
   private txFailed = false;
   private stopped = false;
+  /** The hot path's writes of one event-loop turn, committed together (group-commit.ts). */
+  readonly turns: GroupCommit;
+  private readonly rawTransaction: Db['transaction'];
 
   constructor(
     private readonly db: Db,
     private readonly onChange: (s: StorageStatus) => void = () => undefined,
-  ) {}
+  ) {
+    this.rawTransaction = db.transaction.bind(db);
+    this.turns = new GroupCommit(db, (err, writes) => {
+      if (storageUnavailable(err)) this.fail(err);
+      // What the turn wrote comes first: every write kept after it was made later.
+      this.queue.unshift(...writes);
+      this.schedule();
+    });
+  }
 
   status(): StorageStatus {
     const f = this.failure;
@@ -71,13 +83,16 @@ export class WriteJournal {
   write<T>(now: () => T, redo: (value: T) => void, later: () => T): T {
     if (this.queue.length > 0 || this.txFailed) return this.defer(redo, later);
     try {
-      const value = now();
-      this.txLog?.push(() => redo(value));
+      if (!this.txLog) this.turns.begin();
+      const value = this.turns.hotPath(now);
+      if (this.txLog) this.txLog.push(() => redo(value));
+      else this.turns.logged(() => redo(value));
       return value;
     } catch (err) {
       if (!storageUnavailable(err)) throw err;
       this.fail(err);
       if (this.txLog) this.txFailed = true;
+      else this.turns.abort(err);
       return this.defer(redo, later);
     }
   }
@@ -96,27 +111,44 @@ export class WriteJournal {
   /**
    * One transaction of the caller. A hot-path write that fails inside it turns the whole transaction into kept
    * writes (SQLite may already have rolled part of it back); so does a COMMIT that fails for want of space or
-   * lock. Other errors propagate as before.
+   * lock. Other errors propagate as before. With `group`, the transaction joins the turn's (a savepoint in it) and
+   * commits with it; without, it commits on its own, after the turn's writes.
    */
-  transaction<T>(fn: () => T): T {
+  transaction<T>(fn: () => T, group = false): T {
     if (this.txLog) return fn();
+    if (!group) this.turns.commit();
     if (this.queue.length > 0) return this.deferredTransaction(fn);
+    if (group) {
+      try {
+        this.turns.begin();
+      } catch (err) {
+        if (!storageUnavailable(err)) throw err;
+        this.fail(err);
+        return this.deferredTransaction(fn);
+      }
+    }
     this.txLog = [];
     this.txFailed = false;
     let result: { value: T } | null = null;
     try {
-      return this.db.transaction(() => {
-        result = { value: fn() };
-        if (this.txFailed) throw new RolledBack();
-        return result.value;
-      })();
+      const value = this.turns.hotPath(() =>
+        this.rawTransaction(() => {
+          result = { value: fn() };
+          if (this.txFailed) throw new RolledBack();
+          return result.value;
+        })(),
+      );
+      for (const w of this.txLog) this.turns.logged(w);
+      return value;
     } catch (err) {
       if (!result || !(err instanceof RolledBack || storageUnavailable(err))) throw err;
       if (!(err instanceof RolledBack)) this.fail(err);
-      // Everything this transaction did, in order, is kept: what ran directly (rolled back) and what was deferred.
+      // Everything this transaction did, in order, is kept: what ran directly (rolled back) and what was deferred;
+      // in a turn, what the turn wrote before it comes first (the whole turn is undone).
       const log = this.txLog;
       const kept = this.queue.splice(0);
       this.queue.push(...log, ...kept);
+      this.turns.abort(err);
       this.schedule();
       return (result as { value: T }).value;
     } finally {
@@ -130,7 +162,8 @@ export class WriteJournal {
     if (this.queue.length === 0) return true;
     const n = this.queue.length;
     try {
-      this.db.transaction(() => {
+      this.turns.commit();
+      this.rawTransaction(() => {
         for (const w of this.queue) w();
       })();
     } catch (err) {

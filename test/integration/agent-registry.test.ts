@@ -7,7 +7,11 @@ import { openDatabase, type Db } from '../../server/store/db.js';
 import { createStores, type SqliteStores } from '../../server/store/index.js';
 import { FakeClock } from '../fakes/fake-clock.js';
 
-/** The registry is the one owner of agent state: what it holds in memory is what SQLite holds, after every write. */
+/**
+ * The registry is the one owner of agent state: what it holds in memory is what SQLite holds, once the event-loop
+ * turn that wrote it has committed (group commit, store/group-commit.ts).
+ */
+const turnEnd = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 let dir: string;
 let dbPath: string;
@@ -54,22 +58,24 @@ describe('AgentRegistry write-through', () => {
     expect(stored('a-1')).toMatchObject({ name: 'Ada', cc: { state: 'LoggedOut' } });
   });
 
-  it('updateAgent changes memory and the stored row in one call', () => {
+  it('updateAgent changes memory and the stored row in one call', async () => {
     const cc = { state: 'Idle' as const, idleCodeId: 'call', origin: 'connector' as const, changedAt: clock.now() };
     const applied = { id: 'cmd-1', action: 'set-idle' as const, idleCodeId: 'call', sentAt: clock.now() - 10 };
     const next = registry.updateAgent('a-1', { cc, teamsUserId: 'T-1', appliedCommand: applied, pausedUntil: 123 });
     expect(next).toMatchObject({ id: 'a-1', cc, teamsUserId: 'T-1', appliedCommand: applied, pausedUntil: 123 });
     expect(registry.agents.get('a-1')).toEqual(next);
+    await turnEnd();
     expect(stored('a-1')).toEqual(next);
     expect(registry.agentByTeamsUser('t-1')?.id).toBe('a-1');
     expect(stored('a-2')?.teamsUserId).toBeNull();
   });
 
-  it('keeps the visible decision with the agent, and a restart reads it back from the audit trail', () => {
+  it('keeps the visible decision with the agent, and a restart reads it back from the audit trail', async () => {
     const auditId = stores.audit.add({ at: clock.now(), agentId: 'a-1', trigger: 'presence', action: 'skip', reason: 'no-presence-yet', text: 'Teams presence has not been read yet.', inputs: {}, result: 'skipped' });
     const view = { id: auditId, at: clock.now(), trigger: 'presence', action: 'skip', reason: 'no-presence-yet', text: 'Teams presence has not been read yet.', result: 'skipped' };
     registry.updateAgent('a-1', {}, view);
     expect(registry.lastDecision('a-1')).toEqual(view);
+    await turnEnd();
     expect(stored('a-1')?.lastDecisionId).toBe(auditId);
     registry.setDecisionResult('a-1', auditId + 1, 'failed');
     expect(registry.lastDecision('a-1')?.result).toBe('skipped');
