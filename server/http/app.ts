@@ -7,6 +7,7 @@ import { API_MODULES } from './api-modules.js';
 import { authenticate, type Authenticator } from './auth.js';
 import { AuthGuard } from './auth-guard.js';
 import { securityHeaders, staticCors } from './browser-security.js';
+import { directEndpoints, pathOf } from './direct-endpoints.js';
 import { socketOptions } from '../gateway/socket-options.js';
 import { securityConfigSchema, type SecurityConfig } from '../config-security.js';
 import { errorHandler, methodNotAllowed, notFoundHandler, requireJsonBody } from './error-handler.js';
@@ -78,8 +79,20 @@ export function createApp(deps: AppDeps): App {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
-  const http = createServer(app);
   const security = deps.security ?? securityConfigSchema.parse(undefined);
+  const direct = directEndpoints(deps.webhooks ?? [], security);
+  const http = createServer((req, res) => {
+    const endpoint = req.method === 'POST' && !ops.draining ? direct.get(pathOf(req.url)) : undefined;
+    if (!endpoint) return void app(req, res);
+    inFlight++;
+    const started = performance.now();
+    res.once('close', () => {
+      inFlight--;
+      ops.prometheus?.webhookHandled(endpoint.source, res.statusCode, (performance.now() - started) / 1000);
+    });
+    for (const [name, value] of endpoint.headers) res.setHeader(name, value);
+    endpoint.handle(req, res);
+  });
   const guard = new AuthGuard({ limit: security.authFailureLimit, windowMs: security.authFailureWindowMs, logger: deps.logger.child({ component: 'auth-guard' }) });
   const auth = guard.wrap(deps.auth);
   const gateway: SocketGateway = new SocketGateway(http, auth, deps.logger, socketOptions(security, () => ({ engine: gateway.io.engine.clientsCount, authenticated: gateway.io.of('/').sockets.size })));
