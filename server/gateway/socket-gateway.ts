@@ -75,14 +75,20 @@ export class SocketGateway implements Publisher {
     if (!s) return;
     const ids = [...this.dirty];
     this.dirty.clear();
+    // A view is built and encoded only for someone who receives it: the agent's own widget, or a supervisor.
+    const rooms = this.io.sockets.adapter.rooms;
+    const supervisors = Boolean(rooms.get(SUPERVISORS)?.size);
     const views = [];
     for (const id of ids) {
+      const room = agentRoom(id);
+      const watched = Boolean(rooms.get(room)?.size);
+      if (!watched && !supervisors) continue;
       const view = s.views.view(id);
       if (!view) continue;
-      views.push(view);
-      this.io.to(agentRoom(id)).emit('agent:view', view);
+      if (supervisors) views.push(view);
+      if (watched) this.io.to(room).emit('agent:view', view);
     }
-    if (views.length && this.io.sockets.adapter.rooms.get(SUPERVISORS)?.size) this.io.to(SUPERVISORS).emit('agents:changed', views);
+    if (views.length) this.io.to(SUPERVISORS).emit('agents:changed', views);
   }
 
   private onConnection(socket: GatewaySocket): void {
