@@ -3,9 +3,12 @@ import type { Db } from './db.js';
 /**
  * Group commit for the hot path. The first hot-path write of an event-loop turn opens one transaction
  * (`BEGIN IMMEDIATE`); every decision, audit entry, command outcome and agent row written in the same turn joins
- * it, and it commits once, when the turn ends (setImmediate). A transaction per write wrote each touched page to
- * the WAL again and again; one per turn writes it once. Callbacks registered with `afterCommit` (the outbox of
- * commands) run right after that commit, so no command leaves before what caused it is stored.
+ * it, and it commits once, when the turn ends (setImmediate) — or, when the previous commit is less than
+ * `windowMs` old, when that window closes, so that the turns of a steady stream of events (a presence read, a
+ * command's answer, a webhook, each its own turn) share one commit. A transaction per write wrote each touched page
+ * to the WAL again and again; one per window writes it once. Callbacks registered with `afterCommit` (the outbox of
+ * commands) run right after that commit, so no command leaves before what caused it is stored; they wait at most
+ * `windowMs`.
  *
  * Every other write (administration, the Graph inbox, key use, pruning) stays a unit of its own: the guard
  * installed on the database commits the open turn before any statement, `exec`, `pragma` or transaction that
@@ -16,11 +19,14 @@ export class GroupCommit {
   /** Depth of hot-path work in progress: writes made inside it belong to the turn. */
   private hot = 0;
   private readonly rawExec: (sql: string) => void;
+  private lastCommitAt = -Infinity;
 
   constructor(
     private readonly db: Db,
     /** The turn's writes could not be committed: they are handed back, in order, for replay. */
     private readonly onLost: (err: unknown, writes: (() => void)[]) => void,
+    /** Shortest time between two commits of the hot path (0: every turn commits on its own). */
+    private readonly windowMs = 5,
   ) {
     const exec = db.exec.bind(db);
     this.rawExec = (sql) => void exec(sql);
@@ -45,7 +51,9 @@ export class GroupCommit {
     if (this.turn || this.db.inTransaction) return;
     this.rawExec('BEGIN IMMEDIATE');
     this.turn = { log: [], after: [] };
-    setImmediate(() => this.commit());
+    const wait = this.lastCommitAt + this.windowMs - performance.now();
+    if (wait >= 1) setTimeout(() => this.commit(), wait);
+    else setImmediate(() => this.commit());
   }
 
   /** Remembers how to redo a write the open turn holds, should its commit fail. */
@@ -64,6 +72,7 @@ export class GroupCommit {
     const turn = this.turn;
     if (!turn) return;
     this.turn = null;
+    this.lastCommitAt = performance.now();
     try {
       if (this.db.inTransaction) this.rawExec('COMMIT');
     } catch (err) {

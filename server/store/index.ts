@@ -32,9 +32,10 @@ const journals = new WeakMap<Db, WriteJournal>();
 /** The journal of a database opened with createStores (readiness asks it whether the store takes writes). */
 export const journalOf = (db: Db): WriteJournal | undefined => journals.get(db);
 
-export function createStores(db: Db): SqliteStores {
+/** `commitWindowMs`: shortest time between two group commits of the hot path (store/group-commit.ts; default 5). */
+export function createStores(db: Db, o: { commitWindowMs?: number } = {}): SqliteStores {
   db.pragma(`busy_timeout = ${HOT_PATH_BUSY_TIMEOUT_MS}`);
-  const journal = new WriteJournal(db);
+  const journal = new WriteJournal(db, undefined, o.commitWindowMs);
   journals.set(db, journal);
   // From here on, a write that is not the hot path's commits the hot path's open turn first (group-commit.ts).
   journal.turns.guard();

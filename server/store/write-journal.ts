@@ -52,14 +52,16 @@ export class WriteJournal {
   constructor(
     private readonly db: Db,
     private readonly onChange: (s: StorageStatus) => void = () => undefined,
+    commitWindowMs?: number,
   ) {
     this.rawTransaction = db.transaction.bind(db);
-    this.turns = new GroupCommit(db, (err, writes) => {
+    const lost = (err: unknown, writes: (() => void)[]): void => {
       if (storageUnavailable(err)) this.fail(err);
       // What the turn wrote comes first: every write kept after it was made later.
       this.queue.unshift(...writes);
       this.schedule();
-    });
+    };
+    this.turns = new GroupCommit(db, lost, commitWindowMs);
   }
 
   status(): StorageStatus {

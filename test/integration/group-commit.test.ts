@@ -9,7 +9,8 @@ import { createStores, type SqliteStores } from '../../server/store/index.js';
 /**
  * Group commit (store/group-commit.ts) on a real SQLite file, watched from a second connection the way a backup or
  * another process sees it: the hot path's writes of one event-loop turn are one transaction, committed when the
- * turn ends; commands registered with afterCommit run only after that; any other write commits the turn first.
+ * turn ends (or when the commit window closes); commands registered with afterCommit run only after that; any
+ * other write commits the turn first.
  */
 
 let dir: string;
@@ -27,7 +28,8 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'tpc-group-commit-'));
   dbPath = join(dir, 'connector.db');
   db = openDatabase(dbPath);
-  stores = createStores(db);
+  // Window 0: every turn commits on its own (the window has its own test below).
+  stores = createStores(db, { commitWindowMs: 0 });
   stores.agents.upsertDirectory([
     { id: 'a-1', name: 'Ada', email: 'ada@contoso.example', teamId: null },
     { id: 'a-2', name: 'Bo', email: 'bo@contoso.example', teamId: null },
@@ -124,5 +126,26 @@ describe('group commit of the hot path', () => {
     for (let i = 0; i < 50 && !stores.journal.status().ok; i++) await new Promise((r) => setTimeout(r, 50));
     expect(stores.journal.status()).toMatchObject({ ok: true, pending: 0 });
     expect((reader.prepare('SELECT result FROM audit WHERE id = ?').get(id) as { result: string }).result).toBe('confirmed');
+  });
+
+  it('turns within the commit window share one commit, and the outbox waits for it', async () => {
+    db.close();
+    db = openDatabase(dbPath);
+    stores = createStores(db, { commitWindowMs: 200 });
+    stores.audit.add(entry('a-1'));
+    await turnEnd();
+    expect(auditRows()).toBe(1);
+    // The next turns come within 200 ms of that commit: they wait for the window to close, together.
+    stores.audit.add(entry('a-1'));
+    const sent: number[] = [];
+    stores.afterCommit(() => sent.push(auditRows()));
+    await turnEnd();
+    stores.audit.add(entry('a-2'));
+    await turnEnd();
+    expect(auditRows()).toBe(1);
+    expect(sent).toEqual([]);
+    for (let i = 0; i < 40 && auditRows() < 3; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(auditRows()).toBe(3);
+    expect(sent).toEqual([3]);
   });
 });
