@@ -62,7 +62,7 @@ export class AgentRegistry {
     this.currentLifecycle = this.stores.connector.get().lifecycle;
     for (const a of this.agentMap.values()) {
       const e = a.lastDecisionId == null ? null : this.stores.audit.get(a.lastDecisionId);
-      if (e) this.decisions.set(a.id, { id: e.id, at: e.at, trigger: e.trigger, action: e.action, reason: e.reason, text: e.text, reasonCode: e.reasonCode, result: e.result });
+      if (e) this.decisions.set(a.id, this.shared({ id: e.id, at: e.at, trigger: e.trigger, action: e.action, reason: e.reason, text: e.text, reasonCode: e.reasonCode, result: e.result }));
     }
   }
 
@@ -88,10 +88,12 @@ export class AgentRegistry {
   updateAgent(id: string, patch: AgentPatch, lastDecision?: DecisionView): Readonly<AgentRecord> | undefined {
     const current = this.agentMap.get(id);
     if (!current) return undefined;
-    const next: AgentRecord = { ...current, ...patch, ...(lastDecision ? { lastDecisionId: lastDecision.id } : {}), id };
+    // The stored id string is kept (not the caller's copy): one string per agent, however many events name it.
+    const next: AgentRecord = { ...current, ...patch, ...(lastDecision ? { lastDecisionId: lastDecision.id } : {}), id: current.id };
+    if (patch.teamsUserId !== undefined && patch.teamsUserId === current.teamsUserId) next.teamsUserId = current.teamsUserId;
     this.stores.agents.save(next, this.clock.now());
     this.index(next);
-    if (lastDecision) this.decisions.set(id, lastDecision);
+    if (lastDecision) this.decisions.set(id, this.shared(lastDecision));
     return next;
   }
 
@@ -182,10 +184,32 @@ export class AgentRegistry {
 
   idleCodeName = (id: string): string => this.idleCodeMap.get(id)?.name ?? id;
 
+  /**
+   * The decision with its words shared: tens of thousands of agents see a handful of distinct texts and reasons,
+   * and one copy each (instead of one per agent) is most of what their decisions cost in memory.
+   */
+  private shared(v: DecisionView): DecisionView {
+    const s = this.words;
+    if (s.size > 20_000) s.clear();
+    const one = <T extends string>(x: T): T => {
+      const known = s.get(x);
+      if (known !== undefined) return known as T;
+      s.set(x, x);
+      return x;
+    };
+    const words = { ...v, trigger: one(v.trigger), action: one(v.action), reason: one(v.reason), text: one(v.text), result: one(v.result) };
+    if (v.reasonCode) words.reasonCode = { ...v.reasonCode, code: one(v.reasonCode.code) };
+    return words;
+  }
+  private readonly words = new Map<string, string>();
+
   private index(a: AgentRecord): void {
     const old = this.agentMap.get(a.id);
     if (old?.teamsUserId && old.teamsUserId !== a.teamsUserId) this.byTeamsUser.delete(old.teamsUserId.toLowerCase());
     this.agentMap.set(a.id, a);
-    if (a.teamsUserId) this.byTeamsUser.set(a.teamsUserId.toLowerCase(), a.id);
+    if (a.teamsUserId) {
+      const key = a.teamsUserId.toLowerCase();
+      this.byTeamsUser.set(key === a.teamsUserId ? a.teamsUserId : key, a.id);
+    }
   }
 }

@@ -32,7 +32,8 @@ interface Memory {
   heldTs: number | null;
   onContact: OnContact | null;
   underlying: AgentSnapshot | null;
-  phases: Map<string, ContactPhase>;
+  /** Furthest phase per recent contact id; created at the agent's first contact (most agents held have none yet). */
+  phases: Map<string, ContactPhase> | null;
 }
 
 const ROUTABLE: ReadonlySet<AgentState> = new Set(['Available', 'Idle', 'RONA']);
@@ -115,6 +116,7 @@ export class WebexContactMemory {
    */
   advanceContact(agentId: string, contactId: string, phase: ContactPhase): boolean {
     const mem = this.memory(agentId);
+    mem.phases ??= new Map();
     const known = mem.phases.get(contactId);
     if (known !== undefined && known >= phase) return false;
     mem.phases.set(contactId, phase);
@@ -125,7 +127,7 @@ export class WebexContactMemory {
   private memory(agentId: string): Memory {
     let mem = this.agents.get(agentId);
     if (!mem) {
-      mem = { seenTs: Number.NEGATIVE_INFINITY, heldTs: null, onContact: null, underlying: null, phases: new Map() };
+      mem = { seenTs: Number.NEGATIVE_INFINITY, heldTs: null, onContact: null, underlying: null, phases: null };
       this.agents.set(agentId, mem);
     }
     return mem;
