@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
@@ -11,6 +12,18 @@ import { createInterface } from 'node:readline';
 
 /** `node --import tsx script`: the pid is the script's own process, so a SIGKILL reaches it and not a wrapper. */
 const TSX_ARGS = ['--import', 'tsx'];
+
+/**
+ * The connector is started exactly as production starts it: the node arguments of `npm run start:prod`
+ * (package.json), so what the benchmark measures is the deployed process, runtime flags included.
+ */
+export function productionNodeArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
+  const words = pkg.scripts['start:prod']!.trim().split(/\s+/);
+  const node = words.indexOf('node');
+  if (node < 0) throw new Error('start:prod does not run node');
+  return words.slice(node + 1);
+}
 const live = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const p of live) p.kill('SIGKILL');
@@ -70,7 +83,7 @@ export async function spawnJsonLine<T>(script: string, args: string[], timeoutMs
 
 /** Starts the connector (`tsx server/main.ts`) with the given environment; resolves once it answers HTTP. */
 export async function spawnConnector(env: Record<string, string>, url: string, timeoutMs = 120_000): Promise<Child> {
-  const proc = spawn(process.execPath, [...TSX_ARGS, 'server/main.ts'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
+  const proc = spawn(process.execPath, productionNodeArgs(), { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env } });
   const child = track(proc);
   const until = Date.now() + timeoutMs;
   for (;;) {

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync }
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../bench/processes.js';
+import { productionNodeArgs, waitFor } from '../bench/processes.js';
 import { startProcessEnv, type ProcessEnv } from './process-env.js';
 
 /**
@@ -51,7 +51,9 @@ describe('Dockerfile', () => {
     expect(env.TPC_DB_PATH).toBe('/data/connector.db');
     expect(instruction('VOLUME')).toEqual(['VOLUME ["/data"]']);
     expect(instruction('HEALTHCHECK')[0]).toContain('/readyz');
-    expect(execForm(instruction('CMD')[0]!)).toEqual(['node', '--import', 'tsx', 'server/main.ts']);
+    // The container runs exactly what `npm run start:prod` runs, runtime flags included.
+    expect(execForm(instruction('CMD')[0]!)).toEqual(['node', ...productionNodeArgs()]);
+    expect(productionNodeArgs().slice(-3)).toEqual(['--import', 'tsx', 'server/main.ts']);
     // Only production dependencies reach the runtime stage.
     expect(dockerfile).toContain('npm prune --omit=dev');
   });

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { demoUserId } from '../../emulators/graph/index.js';
-import { graphControl, waitFor } from '../bench/processes.js';
+import { graphControl, productionNodeArgs, waitFor } from '../bench/processes.js';
 import { processesWith, startProcess, startProcessEnv, type ProcessEnv, type Started } from './process-env.js';
 
 /**
@@ -100,9 +100,9 @@ function expectNothingLost(env: ProcessEnv, outcomes: Outcome[]): void {
 }
 
 describe('SIGTERM under load', () => {
-  it('node --import tsx server/main.ts (the container command) drains, exits 0 and leaves no process behind', async () => {
+  it('node <start:prod flags> server/main.ts (the container command) drains, exits 0 and leaves no process behind', async () => {
     pe = await startProcessEnv();
-    started = await startProcess(pe, process.execPath, ['--import', 'tsx', 'server/main.ts']);
+    started = await startProcess(pe, process.execPath, productionNodeArgs());
     const pid = started.proc.pid!;
     const outcomes = await underLoad(pe, () => process.kill(pid, 'SIGTERM'));
     const exit = await started.exited;
