@@ -70,16 +70,34 @@ export async function main(argv: string[]): Promise<void> {
     const status = (await connectorMetrics(stack)).status;
     const pollMs = status.health.pollIntervalMs as number;
     log(`${agents.length} agents held; poll every ${pollMs} ms; settling`);
-    await sleep(Math.max(10_000, 2 * pollMs));
+    // Activation decides for every agent at once (their first presence read); holding is measured once that is over.
+    await sleep(Math.max(30_000, 5 * pollMs));
 
     // Held: RSS and heap with every agent matched and polled, nothing changing.
-    const idle = await phase(stack, phaseMs, async () => 0);
+    // RSS sampled every 2 s while holding; the median is reported with the range.
+    const rssSamples: number[] = [];
+    const idle = await phase(stack, phaseMs, async () => {
+      const until = performance.now() + phaseMs - 2_500;
+      while (performance.now() < until) {
+        rssSamples.push((await connectorMetrics(stack)).memory.rss / 2 ** 20);
+        await sleep(2_000);
+      }
+      return 0;
+    });
     const held = await connectorMetrics(stack);
-    log(`holding: RSS ${(held.memory.rss / 2 ** 20).toFixed(0)} MB, heap ${(held.memory.heapUsed / 2 ** 20).toFixed(0)} MB; idle CPU ${((idle.cpuUs / 1000 / idle.ms) * 100).toFixed(1)} %`);
-    const baselineUsPerMs = idle.cpuUs / idle.ms;
+    rssSamples.sort((a, b) => a - b);
+    const rssMedian = rssSamples[Math.floor(rssSamples.length / 2)] ?? held.memory.rss / 2 ** 20;
+    log(`holding: RSS ${rssMedian.toFixed(0)} MB (median of ${rssSamples.length}, ${rssSamples[0]?.toFixed(0)}–${rssSamples.at(-1)?.toFixed(0)}), heap ${(held.memory.heapUsed / 2 ** 20).toFixed(0)} MB; idle CPU ${((idle.cpuUs / 1000 / idle.ms) * 100).toFixed(1)} %`);
+    let baselineUsPerMs = idle.cpuUs / idle.ms;
 
     const profiling = Boolean(values['cpu-prof']);
-    if (profiling) stack.connector.proc.kill('SIGWINCH');
+    // One profile per phase (connector-<pid>-1: no-command events, -2: command cycles, -3: capacity rounds).
+    const profile = async (): Promise<void> => {
+      if (!profiling) return;
+      stack.connector.proc.kill('SIGWINCH');
+      await sleep(1_000);
+    };
+    await profile();
     // Presence events that lead to no command: free ↔ free, each agent at most once per poll interval.
     const perAgentRate = Math.min(rate, Math.floor((agents.length * 1000) / pollMs / 2));
     let flip = false;
@@ -105,19 +123,26 @@ export async function main(argv: string[]): Promise<void> {
       return sent;
     });
     await sleep(pollMs + 1_000);
+    await profile();
+    // The polling baseline again after the events, averaged with the one before: it drifts by a few % of a core.
+    const idleAfter = await phase(stack, phaseMs, async () => 0);
+    baselineUsPerMs = (idle.cpuUs + idleAfter.cpuUs) / (idle.ms + idleAfter.ms);
     const noCmdNet = noCommand.cpuUs - baselineUsPerMs * noCommand.ms;
     log(`no-command events: ${noCommand.events} changes, ${noCommand.commands} commands, ${(noCmdNet / Math.max(1, noCommand.events)).toFixed(1)} µs each (net)`);
 
     // Command cycles: Teams call start/end (idle, then release after the profile's settle delay).
     const watcher = await watchWebexStates(stack.webex.url, stack.webex.supervisorToken, (f) => driver.onState(f));
+    await profile();
     const cmd = await phase(stack, phaseMs + 5_000, () => driver.runAtRate(Math.min(rate, perAgentRate), phaseMs, 100));
     await waitFor('commands drained', () => driver.outstanding() === 0, 15_000, 200).catch(() => undefined);
+    await profile();
     const cmdNet = cmd.cpuUs - baselineUsPerMs * cmd.ms;
     log(`command cycles: ${cmd.events} changes, ${cmd.commands} commands accepted, ${(cmdNet / Math.max(1, cmd.commands)).toFixed(1)} µs each (net)`);
 
     // Capacity: everyone to one mapped state at once, three rounds.
     driver.clearPending();
     const rounds: { changes: number; ms: number }[] = [];
+    await profile();
     const capCpu0 = cpuUs(await connectorMetrics(stack));
     for (let r = 0; r < 3; r++) {
       driver.applied = [];
@@ -128,10 +153,8 @@ export async function main(argv: string[]): Promise<void> {
       log(`capacity round ${r + 1}: ${a.length} changes applied in ${a.length > 1 ? (a[a.length - 1]! - a[0]!).toFixed(0) : 0} ms`);
     }
     const capCpu = cpuUs(await connectorMetrics(stack)) - capCpu0;
-    if (profiling) {
-      stack.connector.proc.kill('SIGWINCH');
-      await sleep(3_000);
-    }
+    await profile();
+    if (profiling) await sleep(2_000);
     watcher.close();
     const end = await connectorMetrics(stack);
     const probe = readProbe(probeFile);
@@ -140,7 +163,7 @@ export async function main(argv: string[]): Promise<void> {
       kind: 'capacity',
       machine: { ...machineAtStart, loadAvg1mAtEnd: Number(loadavg()[0]!.toFixed(2)) },
       config: { agents: agents.length, phaseSec: phaseMs / 1000, rate, pollIntervalMs: pollMs, webexBudget: 'lifted' },
-      held: { rssMb: Number((held.memory.rss / 2 ** 20).toFixed(1)), heapUsedMb: Number((held.memory.heapUsed / 2 ** 20).toFixed(1)), liveHeapMb: probe[0] ? Number((probe[0].heapLive / 2 ** 20).toFixed(1)) : null, goalRssMb: 300 },
+      held: { rssMb: Number(rssMedian.toFixed(1)), rssRangeMb: [Number((rssSamples[0] ?? 0).toFixed(1)), Number((rssSamples.at(-1) ?? 0).toFixed(1))], heapUsedMb: Number((held.memory.heapUsed / 2 ** 20).toFixed(1)), liveHeapMb: probe[0] ? Number((probe[0].heapLive / 2 ** 20).toFixed(1)) : null, goalRssMb: 300 },
       rssAtEndMb: Number((end.memory.rss / 2 ** 20).toFixed(1)),
       idleCpuPercent: Number(((baselineUsPerMs / 1000) * 100).toFixed(2)),
       noCommandEvent: { events: noCommand.events, commands: noCommand.commands, grossUs: Number((noCommand.cpuUs / Math.max(1, noCommand.events)).toFixed(1)), netUs: Number((noCmdNet / Math.max(1, noCommand.events)).toFixed(1)), goalUs: 50 },

@@ -28,7 +28,8 @@ if (process.argv.includes('--subscribe')) {
   process.exit(0);
 }
 // `--soak MINUTES`, `--capacity` (RSS, CPU per event and capacity at --agents, default 50,000), `--day` (a realistic day).
-for (const [flag, mod] of [['--soak', './soak.js'], ['--capacity', './capacity.js'], ['--day', './day.js']] as const) {
+// `--internal`: the engine's capacity in process, with no network or budget in between (internal-capacity.ts).
+for (const [flag, mod] of [['--soak', './soak.js'], ['--capacity', './capacity.js'], ['--day', './day.js'], ['--internal', './internal-capacity.js']] as const) {
   if (process.argv.includes(flag)) {
     await ((await import(mod)) as { main(argv: string[]): Promise<void> }).main(process.argv.slice(2));
     process.exit(0);

@@ -33,8 +33,13 @@ export class FakePresenceSource implements PresenceSource {
     return { mode: 'poll', lastSuccessAt: this.lastSuccessAt, lastError: null, throttledCount: 0, graphCalls: 0 };
   }
   emit(teamsUserId: string, presence: Presence): void {
+    this.emitBatch([teamsUserId], presence);
+  }
+  /** One read's worth of changed presence, handed over in one call as the poll source does. */
+  emitBatch(teamsUserIds: readonly string[], presence: Presence): void {
     this.lastSuccessAt = this.now();
-    this.onPresence?.([{ teamsUserId, presence, observedAt: this.now(), via: 'poll' }]);
+    const observedAt = this.now();
+    this.onPresence?.(teamsUserIds.map((teamsUserId) => ({ teamsUserId, presence: { ...presence }, observedAt, via: 'poll' as const })));
   }
 }
 
