@@ -29,9 +29,9 @@ EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 STOPSIGNAL SIGTERM
 # node itself is PID 1's only process: SIGTERM reaches it directly (no npm or shell wrapper), it drains and exits 0.
-# The same command as `npm run start:prod`, runtime flags included: the old generation grows by 25 % of what survives
+# The same command as `npm run start:prod`, runtime flags included: the old generation grows by 20 % of what survives
 # a collection and the young one to 8 MB per semi-space (README "Deploy": memory at 50,000 agents).
-CMD ["node", "--heap-growing-percent=25", "--max-semi-space-size=8", "--import", "tsx", "server/main.ts"]
+CMD ["node", "--heap-growing-percent=20", "--max-semi-space-size=8", "--import", "tsx", "server/main.ts"]
 
 # The sandbox: both emulators and demo data (compose.yaml). It listens on loopback only, since it serves demo keys.
 FROM runtime AS sandbox

@@ -55,6 +55,16 @@ export class PresenceTracker {
   }
 
   private intern(value: string): number {
+    // Graph sends the same few spellings over and over: known ones are found as they come, without normalising.
+    const seen = this.bySpelling.get(value);
+    if (seen !== undefined) return seen;
+    const code = this.internNormalised(value);
+    if (this.bySpelling.size < 4096) this.bySpelling.set(value, code);
+    return code;
+  }
+  private readonly bySpelling = new Map<string, number>();
+
+  private internNormalised(value: string): number {
     const key = (value ?? '').trim().toLowerCase();
     let code = this.codes.get(key);
     if (code === undefined) {

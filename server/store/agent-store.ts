@@ -55,17 +55,27 @@ interface Row {
 
 const json = <T>(s: string | null): T | null => (s == null ? null : (JSON.parse(s) as T));
 
+/** One copy of each state, origin and idle code id across all agents (a handful of values read once per agent). */
+const words = new Map<string, string>();
+function word<T extends string | null>(s: T): T {
+  if (s === null) return s;
+  const known = words.get(s);
+  if (known !== undefined) return known as T;
+  if (words.size < 10_000) words.set(s, s);
+  return s;
+}
+
 function fromRow(r: Row): AgentRecord {
   return {
     id: r.id,
     name: r.name,
     email: r.email,
-    teamId: r.team_id,
+    teamId: word(r.team_id),
     teamsUserId: r.teams_user_id,
     cc: {
-      state: r.cc_state as CcState['state'],
-      ...(r.idle_code_id ? { idleCodeId: r.idle_code_id } : {}),
-      origin: r.origin as CcState['origin'],
+      state: word(r.cc_state) as CcState['state'],
+      ...(r.idle_code_id ? { idleCodeId: word(r.idle_code_id) } : {}),
+      origin: word(r.origin) as CcState['origin'],
       changedAt: r.state_changed_at,
     },
     contact: json(r.contact),
