@@ -4,14 +4,10 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
-import { loadConfig } from '../../server/config.js';
-import { startConnector } from '../../server/connector.js';
-import { silentLogger } from '../../server/logger.js';
 import type { AgentSnapshot, Clock } from '../../server/ports.js';
 import { findChromium } from '../browser/browser-harness.js';
 import { IDLE_CODES } from '../fakes/core-harness.js';
-import { FakeContactCenter } from '../fakes/fake-contact-center.js';
-import { FakeDirectory, FakeGraphAdmin, FakePresenceSource } from '../fakes/fake-graph.js';
+import { startFakeConnector } from './fake-connector.js';
 
 /**
  * The supervisor console under load, in headless Chromium: the real connector (fake adapters, real SQLite, real
@@ -60,15 +56,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tpc-console-bench-'));
   const log = (s: string) => process.stderr.write(`${s}\n`);
-  const teams = Array.from({ length: 20 }, (_, i) => ({ id: `team-${i}`, name: `Team ${String(i + 1).padStart(2, '0')}` }));
-  const agents = Array.from({ length: AGENTS }, (_, i) => ({
-    id: `agent-${i}`,
-    name: `Agent ${String(i).padStart(5, '0')}`,
-    email: `agent${i}@contoso.example`,
-    teamId: teams[i % teams.length]!.id,
-    teamName: teams[i % teams.length]!.name,
-  }));
-  const users = agents.map((a, i) => ({ id: `tu-${i}`, displayName: a.name, userPrincipalName: a.email, mail: a.email }));
   // The page is served by the connector itself: the socket gateway accepts only origins it allows.
   const widgetDir = join(dir, 'widget');
   await build({
@@ -78,21 +65,8 @@ async function main(): Promise<void> {
     build: { outDir: widgetDir, emptyOutDir: true, target: 'es2022', lib: { entry: 'widget/presence-supervisor-console.ts', name: 'TPC_console', formats: ['iife'], fileName: () => 'console.js' } },
   });
   writeFileSync(join(widgetDir, 'index.html'), '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>console bench</title></head><body style="margin:0"><script src="/bench/console.js"></script></body></html>');
-  const cc = new FakeContactCenter(realClock, agents, teams, IDLE_CODES);
-  const presence = new FakePresenceSource(() => Date.now());
-  const config = loadConfig({}, { dbPath: join(dir, 'connector.db'), port: 0, 'sync.reconcileIntervalMs': 0, 'graph.matchRefreshMs': 0 });
-  const connector = await startConnector({
-    config,
-    logger: silentLogger,
-    clock: realClock,
-    presetsDir: 'mappings',
-    parts: () => ({ cc, presence, directory: new FakeDirectory(users), graphAdmin: new FakeGraphAdmin() }),
-    statics: [['/bench', widgetDir]],
-  });
-  const admin = connector.stores.keys.create('bench admin', 'admin', null, Date.now()).key;
+  const { connector, cc, adminKey: admin } = await startFakeConnector({ agents: AGENTS, dir, clock: realClock, statics: [['/bench', widgetDir]] });
   const supervisor = connector.stores.keys.create('bench supervisor', 'supervisor', null, Date.now()).key;
-  const act = await fetch(`${connector.url}/api/admin/activate`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
-  if (!act.ok) throw new Error(`activation failed: ${act.status} ${await act.text()}`);
   log(`connector ${connector.url} with ${connector.services.registry.agents.size} agents`);
 
   const pageUrl = `${connector.url}/bench/`;

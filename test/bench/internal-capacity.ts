@@ -2,13 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../../server/config.js';
-import { startConnector } from '../../server/connector.js';
-import { silentLogger } from '../../server/logger.js';
 import { systemClock } from '../../server/ports.js';
-import { codeId, IDLE_CODES } from '../fakes/core-harness.js';
-import { FakeContactCenter } from '../fakes/fake-contact-center.js';
-import { FakeDirectory, FakeGraphAdmin, FakePresenceSource } from '../fakes/fake-graph.js';
+import { codeId } from '../fakes/core-harness.js';
+import { startFakeConnector } from './fake-connector.js';
 import { machine } from './soak.js';
 
 /**
@@ -44,23 +40,8 @@ export async function main(argv: string[]): Promise<void> {
   const out = values.out as string;
   const log = (line: string): void => void process.stderr.write(`[internal] ${line}\n`);
   const dir = mkdtempSync(join(tmpdir(), 'tpc-internal-bench-'));
-  const teams = Array.from({ length: 20 }, (_, i) => ({ id: `team-${i}`, name: `Team ${i + 1}` }));
-  const agents = Array.from({ length: n }, (_, i) => ({ id: `agent-${i}`, name: `Agent ${i}`, email: `agent${i}@contoso.example`, teamId: teams[i % 20]!.id, teamName: teams[i % 20]!.name }));
-  const users = agents.map((a, i) => ({ id: `tu-${i}`, displayName: a.name, userPrincipalName: a.email, mail: a.email }));
-  const cc = new FakeContactCenter(systemClock, agents, teams, IDLE_CODES);
-  const presence = new FakePresenceSource(() => Date.now());
-  const config = loadConfig({}, { dbPath: join(dir, 'connector.db'), port: 0, 'sync.reconcileIntervalMs': 0, 'graph.matchRefreshMs': 0 });
-  const connector = await startConnector({
-    config,
-    logger: silentLogger,
-    clock: systemClock,
-    presetsDir: 'mappings',
-    parts: () => ({ cc, presence, directory: new FakeDirectory(users), graphAdmin: new FakeGraphAdmin() }),
-  });
+  const { connector, cc, presence } = await startFakeConnector({ agents: n, dir, clock: systemClock });
   try {
-    const admin = connector.stores.keys.create('bench admin', 'admin', null, Date.now()).key;
-    const act = await fetch(`${connector.url}/api/admin/activate`, { method: 'POST', headers: { authorization: `Bearer ${admin}` } });
-    if (!act.ok) throw new Error(`activation failed: ${act.status} ${await act.text()}`);
     const registry = connector.services.registry;
     // Hot-path writes per change (each joins the turn's group commit).
     const writes = { agentSaves: 0, auditAdds: 0, auditSent: 0, auditResults: 0 };
