@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { request as httpsRequest, Agent as HttpsAgent } from 'node:https';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
@@ -22,7 +22,24 @@ export function productionNodeArgs(): string[] {
   const words = pkg.scripts['start:prod']!.trim().split(/\s+/);
   const node = words.indexOf('node');
   if (node < 0) throw new Error('start:prod does not run node');
-  return words.slice(node + 1);
+  const args = words.slice(node + 1);
+  const entry = args.at(-1)!;
+  // The compiled server must be there and newer than every source file, or a run would measure old code.
+  if (entry.startsWith('dist/')) {
+    const built = existsSync(entry) ? statSync(entry).mtimeMs : 0;
+    const newest = newestSource('server');
+    if (built < newest) throw new Error(`${entry} is missing or older than server/: run npm run build:server first`);
+  }
+  return args;
+}
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const path = `${dir}/${e.name}`;
+    newest = Math.max(newest, e.isDirectory() ? newestSource(path) : e.name.endsWith('.ts') ? statSync(path).mtimeMs : 0);
+  }
+  return newest;
 }
 const live = new Set<ChildProcess>();
 process.once('exit', () => {

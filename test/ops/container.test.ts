@@ -53,7 +53,7 @@ describe('Dockerfile', () => {
     expect(instruction('HEALTHCHECK')[0]).toContain('/readyz');
     // The container runs exactly what `npm run start:prod` runs, runtime flags included.
     expect(execForm(instruction('CMD')[0]!)).toEqual(['node', ...productionNodeArgs()]);
-    expect(productionNodeArgs().slice(-3)).toEqual(['--import', 'tsx', 'server/main.ts']);
+    expect(productionNodeArgs().at(-1)).toBe('dist/server/main.js');
     // Only production dependencies reach the runtime stage.
     expect(dockerfile).toContain('npm prune --omit=dev');
   });
@@ -66,7 +66,7 @@ describe('Dockerfile', () => {
       const m = /^COPY\s+--from=build\s+\/app\/(\S+)\s+\.\/(\S+)$/.exec(line);
       expect(m, line).not.toBeNull();
       const source = resolve(m![1]!);
-      expect(existsSync(source), `${m![1]} exists after npm run build:widget`).toBe(true);
+      expect(existsSync(source), `${m![1]} exists after npm run build:widget and build:server`).toBe(true);
       mkdirSync(dirname(join(root, m![2]!)), { recursive: true });
       symlinkSync(source, join(root, m![2]!));
     }
