@@ -11,7 +11,9 @@ import { machine, profilingEnv, readProbe } from './soak.js';
 import { startStack, type Stack } from './stack.js';
 
 /**
- * `npm run bench -- --capacity [--agents 50000] [--phase 20] [--rate 500] [--cpu-prof DIR] [--out bench-results/capacity.json]`
+ * `npm run bench -- --capacity [--agents 50000] [--phase 20] [--rate 500] [--event-rate 2000] [--cpu-prof DIR] [--out bench-results/capacity.json]`
+ * (`--rate`: Teams call start/end changes per second in the command phase; `--event-rate`: free ↔ free changes per
+ * second in the no-command phase, high enough that the events outweigh the drift of the polling baseline)
  * Holds N agents (default 50,000) and reports, with the contact center's request budget lifted:
  * - connector RSS while holding them (goal ≤ 300 MB at 50,000) and its live heap after a full collection;
  * - connector CPU per presence event that leads to no command (Available ↔ AvailableIdle, both free; goal ≤ 50 µs)
@@ -41,6 +43,7 @@ export async function main(argv: string[]): Promise<void> {
       agents: { type: 'string', default: '50000' },
       phase: { type: 'string', default: '20' },
       rate: { type: 'string', default: '500' },
+      'event-rate': { type: 'string', default: '2000' },
       'cpu-prof': { type: 'string' },
       out: { type: 'string', default: 'bench-results/capacity.json' },
     },
@@ -49,9 +52,11 @@ export async function main(argv: string[]): Promise<void> {
   const agentsN = Number(values.agents);
   const phaseMs = Number(values.phase) * 1000;
   const rate = Number(values.rate);
+  const eventRate = Number(values['event-rate']);
   if (!Number.isInteger(agentsN) || agentsN < 1000 || agentsN > 50_000) throw new Error('--agents must be an integer from 1,000 to 50,000');
   if (!(phaseMs >= 5_000 && phaseMs <= 600_000)) throw new Error('--phase must be from 5 to 600 seconds');
   if (!(rate > 0 && rate <= 20_000)) throw new Error('--rate must be from 1 to 20,000 changes/s');
+  if (!(eventRate > 0 && eventRate <= 20_000)) throw new Error('--event-rate must be from 1 to 20,000 changes/s');
   const t0 = Date.now();
   const machineAtStart = machine();
   const log = (line: string): void => void process.stderr.write(`[capacity ${((Date.now() - t0) / 1000).toFixed(0)}s] ${line}\n`);
@@ -99,7 +104,7 @@ export async function main(argv: string[]): Promise<void> {
     };
     await profile();
     // Presence events that lead to no command: free ↔ free, each agent at most once per poll interval.
-    const perAgentRate = Math.min(rate, Math.floor((agents.length * 1000) / pollMs / 2));
+    const perAgentRate = Math.min(eventRate, Math.floor((agents.length * 1000) / pollMs / 2));
     let flip = false;
     const noCmdDriver = new PresenceDriver(stack.graphApi, agents, () => call);
     const noCommand = await phase(stack, phaseMs, async () => {
@@ -133,7 +138,7 @@ export async function main(argv: string[]): Promise<void> {
     // Command cycles: Teams call start/end (idle, then release after the profile's settle delay).
     const watcher = await watchWebexStates(stack.webex.url, stack.webex.supervisorToken, (f) => driver.onState(f));
     await profile();
-    const cmd = await phase(stack, phaseMs + 5_000, () => driver.runAtRate(Math.min(rate, perAgentRate), phaseMs, 100));
+    const cmd = await phase(stack, phaseMs + 5_000, () => driver.runAtRate(Math.min(rate, Math.floor((agents.length * 1000) / pollMs / 2)), phaseMs, 100));
     await waitFor('commands drained', () => driver.outstanding() === 0, 15_000, 200).catch(() => undefined);
     await profile();
     const cmdNet = cmd.cpuUs - baselineUsPerMs * cmd.ms;
@@ -162,7 +167,7 @@ export async function main(argv: string[]): Promise<void> {
     const result = {
       kind: 'capacity',
       machine: { ...machineAtStart, loadAvg1mAtEnd: Number(loadavg()[0]!.toFixed(2)) },
-      config: { agents: agents.length, phaseSec: phaseMs / 1000, rate, pollIntervalMs: pollMs, webexBudget: 'lifted' },
+      config: { agents: agents.length, phaseSec: phaseMs / 1000, rate, eventRate, pollIntervalMs: pollMs, webexBudget: 'lifted' },
       held: { rssMb: Number(rssMedian.toFixed(1)), rssRangeMb: [Number((rssSamples[0] ?? 0).toFixed(1)), Number((rssSamples.at(-1) ?? 0).toFixed(1))], heapUsedMb: Number((held.memory.heapUsed / 2 ** 20).toFixed(1)), liveHeapMb: probe[0] ? Number((probe[0].heapLive / 2 ** 20).toFixed(1)) : null, goalRssMb: 300 },
       rssAtEndMb: Number((end.memory.rss / 2 ** 20).toFixed(1)),
       idleCpuPercent: Number(((baselineUsPerMs / 1000) * 100).toFixed(2)),
