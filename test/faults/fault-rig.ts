@@ -16,7 +16,7 @@ import type { AuditEntry } from '../../server/store/audit-store.js';
 import { freePort, graphControl, http, waitFor } from '../bench/processes.js';
 
 /**
- * The connector in-process with the real adapters (msal-node + Graph client, axios + ws) against both
+ * The connector in-process with the real adapters (msal-node + Graph client, undici + ws) against both
  * emulators on loopback, with short timings so a fault and its recovery fit in seconds. Agents 1…n exist on
  * both sides (`agentN@contoso.example`); Teams activity is a Teams call started/ended in the Graph emulator.
  */

@@ -14,7 +14,7 @@ import { systemClock } from '../../server/ports.js';
 
 /**
  * The whole product on loopback: the connector with its real adapters (msal-node + Graph client over HTTPS,
- * axios + WebSocket to Webex) against both emulators, configured exactly as production would be.
+ * undici + WebSocket to Webex) against both emulators, configured exactly as production would be.
  */
 let graph: GraphEmulator;
 let wx: WebexEmulator;

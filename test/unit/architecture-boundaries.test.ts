@@ -84,7 +84,7 @@ const LIBRARIES: [string, readonly string[], string][] = [
   ['express', ['express', 'express-serve-static-core'], 'server/http'],
   ['socket.io', ['socket.io', 'socket.io-client'], 'server/gateway'],
   ['msal and the Graph client', ['@azure/msal-node', '@azure/msal-common', '@microsoft/microsoft-graph-client', '@microsoft/msgraph-sdk', '@microsoft/msgraph-sdk-users', '@microsoft/msgraph-sdk-subscriptions'], 'server/graph'],
-  ['axios and undici', ['axios', 'undici'], 'server/contact-center'],
+  ['the contact-center HTTP client', ['undici', 'axios'], 'server/contact-center'],
 ];
 
 const show = (edges: Edge[]): string[] => edges.map((e) => `${e.from} → ${e.spec}`);

@@ -43,7 +43,7 @@ export class WebexTransport {
     });
   }
 
-  /** The request path under the base URL, with the query string axios would have built. */
+  /** The request path under the base URL, with its query string. */
   path(path: string, params?: Record<string, string | number | boolean | undefined | null>): string {
     const full = path.charCodeAt(0) === 47 /* / */ ? this.prefix + path : `${this.prefix}/${path}`;
     if (!params) return full;
@@ -65,8 +65,8 @@ export class WebexTransport {
 }
 
 /**
- * Params as axios serialised them: `undefined`/`null` skipped, values stringified, each name and value through
- * encodeURIComponent with `:`, `$` and `,` left readable and spaces as `+`.
+ * Params as the connector has always sent them: `undefined`/`null` skipped, values stringified, each name and value
+ * through encodeURIComponent with `:`, `$` and `,` left readable and spaces as `+`.
  */
 export function queryString(params: Record<string, string | number | boolean | undefined | null>): string {
   let out = '';
