@@ -32,6 +32,10 @@ const between = ([lo, hi]: [number, number]): number => lo + Math.random() * (hi
 
 export class ContactChurn {
   readonly counts: ChurnCounts = { offered: 0, refused: 0, accepted: 0, wrapups: 0, ended: 0, ronas: 0, errors: 0 };
+  /** Contacts offered so far, per agent (a change in the count means the agent had a contact meanwhile). */
+  readonly offersTo = new Map<string, number>();
+  /** Agents with a contact offered and not yet ended. */
+  readonly onContact = new Set<string>();
   private running = false;
   private readonly inFlight = new Set<Promise<void>>();
 
@@ -61,11 +65,21 @@ export class ContactChurn {
       return;
     }
     this.counts.offered++;
+    this.offersTo.set(agentId, (this.offersTo.get(agentId) ?? 0) + 1);
     const id = offer.body.interactionId as string;
     if (rona) {
       this.counts.ronas++;
       return;
     }
+    this.onContact.add(agentId);
+    try {
+      await this.handle(id);
+    } finally {
+      this.onContact.delete(agentId);
+    }
+  }
+
+  private async handle(id: string): Promise<void> {
     const steps: [string, [number, number], keyof ChurnCounts][] = [
       ['accept', this.profile.ringMs, 'accepted'],
       ['wrapup', this.profile.talkMs, 'wrapups'],
