@@ -32,10 +32,6 @@ export class GroupCommit {
     this.rawExec = (sql) => void exec(sql);
   }
 
-  get open(): boolean {
-    return this.turn !== null;
-  }
-
   /** Runs hot-path work; writes it makes (and foreign writes it triggers) stay in the turn. */
   hotPath<T>(fn: () => T): T {
     this.hot++;

@@ -100,7 +100,7 @@ function expectNothingLost(env: ProcessEnv, outcomes: Outcome[]): void {
 }
 
 describe('SIGTERM under load', () => {
-  it('node <start:prod flags> server/main.ts (the container command) drains, exits 0 and leaves no process behind', async () => {
+  it('node with the arguments of start:prod (the container command) drains, exits 0 and leaves no process behind', async () => {
     pe = await startProcessEnv();
     started = await startProcess(pe, process.execPath, productionNodeArgs());
     const pid = started.proc.pid!;
