@@ -1,23 +1,14 @@
 import { LitElement, css, html, nothing } from 'lit';
+import type { AdminAuditEntry } from '../server/gateway/contract.js';
 import { ApiClient, errorText } from './api-client.js';
 import { LocaleController } from './i18n/locale-controller.js';
 import { IntervalController } from './interval-controller.js';
 import { adminAuditMessages } from './messages/admin-audit-messages.js';
 import { baseStyles, themeStyles } from './theme-styles.js';
 
-interface AdminAuditEntryDto {
-  id: number;
-  at: number;
-  actor: string;
-  actorRole: string;
-  action: string;
-  target: string | null;
-  before: unknown;
-  after: unknown;
-}
 
 interface PageDto {
-  entries: AdminAuditEntryDto[];
+  entries: AdminAuditEntry[];
   next: number | null;
 }
 
@@ -56,7 +47,7 @@ export class PresenceAdminAudit extends LitElement {
   serverUrl = '';
   token = '';
   locale?: string;
-  entries: AdminAuditEntryDto[] = [];
+  entries: AdminAuditEntry[] = [];
   next: number | null = null;
   error: string | null = null;
 

@@ -6,6 +6,7 @@
  */
 
 export type { TeamsState } from '../domain/presence.js';
+export type { AdminAuditEntry } from '../store/admin-audit-store.js';
 export type { Insights, ImpactPreview } from '../services/insights-service.js';
 export type { AgentView, DecisionView, DirectoryEntryView, DryRunAnswer, PresenceView, ReasonCode } from '../services/view-types.js';
 import type { AgentView, DirectoryEntryView } from '../services/view-types.js';
