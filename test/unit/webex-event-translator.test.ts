@@ -190,7 +190,9 @@ describe('Webex event translation', () => {
     expect(states(frame({ currentState: 'connected', taskId: 'c9', createdTime: 20 }))).toEqual(['Engaged/system']);
     expect(states(frame({ currentState: 'available', changedBy: 'AGENT', createdTime: 30 }))).toEqual(['Available/agent']);
     expect(states(frame({ currentState: 'ringing', taskId: 'c10', createdTime: 40 }))).toEqual(['Engaged/system']);
-    expect(translateWebhook(hook({ currentState: 'idle', createdTime: 50, teamId: 't1' }))).toEqual({ followUp: 'a1' });
+    // The follow-up carries the change's time, so the read-back asks only for the records since then.
+    expect(translateWebhook(hook({ currentState: 'idle', createdTime: 50, teamId: 't1' }))).toEqual({ followUp: 'a1', since: 50 });
+    expect(translateWebhook(hook({ currentState: 'idle', teamId: 't1' }))).toEqual({ followUp: 'a1' });
     expect(translateWebhook({ type: 'agent:state_change', data: {} })).toEqual({});
   });
 });

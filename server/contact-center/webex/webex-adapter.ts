@@ -111,7 +111,8 @@ export function createWebexAdapter(options: WebexAdapterOptions): WebexAdapter {
   let identityError: string | null = null;
   let reach: TeamReach = { kind: 'unknown', reason: 'not read yet' };
   let knownAgentIds: string[] = [];
-  const followUps = new Set<string>();
+  /** Agents to read back, with the earliest time (Webex's clock) of the changes that asked for it; null: not said. */
+  const followUps = new Map<string, number | null>();
   let followUpTimer: { cancel(): void } | null = null;
 
   const deliver = (events: AgentEvent[]): void => {
@@ -143,11 +144,14 @@ export function createWebexAdapter(options: WebexAdapterOptions): WebexAdapter {
 
   async function readFollowUps(): Promise<void> {
     followUpTimer = null;
-    const agentIds = [...followUps];
+    const agentIds = [...followUps.keys()];
+    // The read-back needs only the records since the earliest change it follows up; a change without a time reads the full window.
+    let since: number | undefined = Infinity;
+    for (const t of followUps.values()) since = t === null || since === undefined ? undefined : Math.min(since, t);
     followUps.clear();
     if (agentIds.length === 0) return;
     try {
-      const snaps = await reconciler.snapshot(agentIds, 3);
+      const snaps = await reconciler.snapshot(agentIds, 3, since);
       deliver(snaps.map((s) => ({ kind: 'state', ...owned(s) })));
     } catch (err) {
       logger.warn({ reason: (err as Error).message, agents: agentIds.length }, 'could not read back agents after their webhooks; reconciliation will');
@@ -224,7 +228,8 @@ export function createWebexAdapter(options: WebexAdapterOptions): WebexAdapter {
       if (!webhookDedupe.firstTime(payload)) return [];
       const t = translateWebhook(payload);
       if (t.followUp) {
-        followUps.add(t.followUp);
+        const known = followUps.get(t.followUp);
+        followUps.set(t.followUp, t.since === undefined || known === null ? null : Math.min(known ?? t.since, t.since));
         followUpTimer ??= clock.setTimeout(() => void readFollowUps(), options.followUpDelayMs ?? 150);
       }
       const events = t.frame ? translator.translateFrame(t.frame, true) : [];

@@ -20,11 +20,15 @@ export interface WebhookTranslation {
   frame?: Json;
   /** The agent whose current state must be read back (the payload does not say enough). */
   followUp?: string;
+  /** When the change behind the follow-up happened, in Webex's clock (the payload's time), if it says. */
+  since?: number;
 }
 
 const ENGAGED = new Set(['connected', 'engaged', 'conferencing', 'conference', 'hold', 'consulting']);
 const OFFERED = new Set(['ringing', 'reserved', 'offered']);
 const LOGGED_OUT = new Set(['logged-out', 'loggedout', 'logout', 'logged_out']);
+
+const followUp = (agentId: string, ts: number | undefined): WebhookTranslation => (ts === undefined ? { followUp: agentId } : { followUp: agentId, since: ts });
 
 export function translateWebhook(payload: unknown): WebhookTranslation {
   const env = obj(payload);
@@ -51,7 +55,7 @@ export function translateWebhook(payload: unknown): WebhookTranslation {
   if (type === 'agent:login') {
     if (state === 'available') return frame('StationLogin', 'AgentStationLoginSuccess', { auxCodeId: '0', subStatus: 'Available', lastStateChangeTimestamp: ts });
     if (auxCodeId) return frame('StationLogin', 'AgentStationLoginSuccess', { auxCodeId, subStatus: 'Idle', lastStateChangeTimestamp: ts });
-    return { followUp: agentId };
+    return followUp(agentId, ts);
   }
   if (type !== 'agent:state_change') return {};
   if (state === 'available') {
@@ -59,14 +63,14 @@ export function translateWebhook(payload: unknown): WebhookTranslation {
   }
   if (state === 'idle') {
     // Who set it is in the reason text; without the code and the reason the change cannot be attributed.
-    if (!auxCodeId || reason === undefined) return { followUp: agentId };
+    if (!auxCodeId || reason === undefined) return followUp(agentId, ts);
     return frame('AgentStateChange', 'AgentStateChangeSuccess', { subStatus: 'Idle', auxCodeId, lastStateChangeTimestamp: ts, lastStateChangeReason: reason });
   }
   if (state === 'rona') return frame('AgentOfferContactRona', 'AgentOfferContactRona', { auxCodeId, eventTime: ts, reason });
   if (OFFERED.has(state)) return frame('RoutingMessage', 'AgentOfferContact', contact);
   if (ENGAGED.has(state)) return frame('RoutingMessage', 'AgentContactAssigned', { ...contact, isConferencing: state.startsWith('conferenc') });
   if (state === 'wrapup' || state === 'wrap-up') return frame('RoutingMessage', 'AgentWrapup', contact);
-  return { followUp: agentId };
+  return followUp(agentId, ts);
 }
 
 /**
