@@ -11,7 +11,8 @@ import { machine, profilingEnv, readProbe } from './soak.js';
 import { startStack, type Stack } from './stack.js';
 
 /**
- * `npm run bench -- --capacity [--agents 50000] [--phase 20] [--rate 500] [--event-rate 2000] [--cpu-prof DIR] [--out bench-results/capacity.json]`
+ * `npm run bench -- --capacity [--agents 50000] [--phase 20] [--rate 500] [--event-rate 2000] [--cpu-prof DIR [--alloc]] [--out bench-results/capacity.json]`
+ * (`--alloc` with `--cpu-prof`: allocation sampling profiles per phase instead of CPU profiles)
  * (`--rate`: Teams call start/end changes per second in the command phase; `--event-rate`: free ↔ free changes per
  * second in the no-command phase, high enough that the events outweigh the drift of the polling baseline)
  * Holds N agents (default 50,000) and reports, with the contact center's request budget lifted:
@@ -45,6 +46,7 @@ export async function main(argv: string[]): Promise<void> {
       rate: { type: 'string', default: '500' },
       'event-rate': { type: 'string', default: '2000' },
       'cpu-prof': { type: 'string' },
+      alloc: { type: 'boolean' },
       out: { type: 'string', default: 'bench-results/capacity.json' },
     },
     strict: false,
@@ -64,7 +66,7 @@ export async function main(argv: string[]): Promise<void> {
   mkdirSync(dirname(out), { recursive: true });
   const probeFile = `${out.replace(/\.json$/, '')}.probe.jsonl`;
   writeFileSync(probeFile, '');
-  const stack = await startStack({ agents: agentsN, log, webexPerMinute: 0, webexInventions: ['orgWideSocket'], env: { ...profilingEnv(undefined, values['cpu-prof'] as string | undefined, probeFile), TPC_BENCH_PROBE_MS: '60000' } });
+  const stack = await startStack({ agents: agentsN, log, webexPerMinute: 0, webexInventions: ['orgWideSocket'], env: { ...profilingEnv(undefined, values['cpu-prof'] as string | undefined, probeFile), TPC_BENCH_PROBE_MS: '60000', ...(values.alloc ? { TPC_BENCH_ALLOC_PROF: '1' } : {}) } });
   try {
     const list = (await http('GET', `${stack.webex.url}/_emulator/agents`)).body as { id: string; email: string }[];
     const agents: BenchAgent[] = list.map((a) => ({ agentId: a.id, teamsUserId: stack.teamsIdByEmail.get(a.email.toLowerCase())! })).filter((a) => a.teamsUserId);

@@ -32,13 +32,23 @@ if (profDir) {
   session.connect();
   let on = false;
   let n = 0;
+  // With TPC_BENCH_ALLOC_PROF=1 the same signal samples allocations instead (`.heapprofile`, one sample per 16 KiB
+  // allocated, objects collected since included): which code makes the garbage the collector then spends time on.
+  const alloc = process.env.TPC_BENCH_ALLOC_PROF === '1';
   process.on('SIGWINCH', () => {
     if (!on) {
       on = true;
-      session.post('Profiler.enable', () => session.post('Profiler.setSamplingInterval', { interval: 200 }, () => session.post('Profiler.start')));
+      if (alloc) session.post('HeapProfiler.enable', () => session.post('HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true }));
+      else session.post('Profiler.enable', () => session.post('Profiler.setSamplingInterval', { interval: 200 }, () => session.post('Profiler.start')));
       return;
     }
     on = false;
+    if (alloc) {
+      session.post('HeapProfiler.stopSampling', (err, res) => {
+        if (!err) writeFileSync(`${profDir}/connector-${process.pid}-${++n}.heapprofile`, JSON.stringify(res.profile));
+      });
+      return;
+    }
     session.post('Profiler.stop', (err, res) => {
       if (!err) writeFileSync(`${profDir}/connector-${process.pid}-${++n}.cpuprofile`, JSON.stringify(res.profile));
     });

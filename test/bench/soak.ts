@@ -92,10 +92,6 @@ export async function main(argv: string[]): Promise<void> {
     const call = codes.find((c) => c.name === 'Teams Call')!.id;
     const driver = new PresenceDriver(stack.graphApi, agents, () => call);
     const churn = new ContactChurn(stack.webex.url, agents.map((a) => a.agentId), { offersPerSec: offers, ronaShare: 0.1, ronaSec: 8, ringMs: [1_000, 4_000], talkMs: [20_000, 60_000], wrapMs: [5_000, 15_000] });
-    if (heapDir) {
-      log('heap snapshot (before)');
-      await heapSnapshot(stack);
-    }
     const durationMs = minutes * 60_000;
     log(`${agents.length} agents; ${rate} presence changes/s and ${offers} contact offers/s for ${minutes} min`);
     const probeStart = readProbe(probeFile).length;
@@ -104,16 +100,24 @@ export async function main(argv: string[]): Promise<void> {
       log(`heap ${s.heapMb} MB (live after GC ${live ? (live.heapLive / 2 ** 20).toFixed(1) : '?'} MB), rss ${s.rssMb} MB, cpu ${s.cpuPercent} %`);
     });
     churn.start();
+    const warmupSec = Math.min(300, (minutes * 60) / 5);
+    // With --heap-snapshots: one when the warm-up ends and one at the end, so what grew after warm-up can be diffed.
+    const snapAtWarmup = heapDir
+      ? setTimeout(() => {
+          log('heap snapshot (end of warm-up)');
+          void heapSnapshot(stack).catch(() => undefined);
+        }, warmupSec * 1000)
+      : null;
     const sent = await driver.runAtRate(rate, durationMs, 100);
+    if (snapAtWarmup) clearTimeout(snapAtWarmup);
     await churn.stop();
     sampler.stop();
     await sleep(2_000);
     await sampler.sample();
     if (heapDir) {
-      log('heap snapshot (after)');
+      log('heap snapshot (end)');
       await heapSnapshot(stack);
     }
-    const warmupSec = Math.min(300, (minutes * 60) / 5);
     const after = sampler.samples.filter((s) => s.t >= warmupSec);
     const per10 = (k: 'heapMb' | 'rssMb'): number => Number((slopePerSecond(after.map((s) => ({ t: s.t, y: s[k] }))) * 600).toFixed(3));
     // The probe's clock starts with the connector; re-base it on the first line written during the run.
