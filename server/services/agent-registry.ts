@@ -91,7 +91,7 @@ export class AgentRegistry {
     // The stored id string is kept (not the caller's copy): one string per agent, however many events name it.
     const next: AgentRecord = { ...current, ...patch, ...(lastDecision ? { lastDecisionId: lastDecision.id } : {}), id: current.id };
     if (patch.teamsUserId !== undefined && patch.teamsUserId === current.teamsUserId) next.teamsUserId = current.teamsUserId;
-    this.stores.agents.save(next, this.clock.now());
+    this.stores.agents.save(next, this.clock.now(), current);
     this.index(next);
     if (lastDecision) this.decisions.set(id, this.shared(lastDecision));
     return next;

@@ -58,7 +58,7 @@ export function createStores(db: Db, o: { commitWindowMs?: number } = {}): Sqlit
   const audit = new AuditStore(db);
   // The hot path's four writes go through the journal; everything else writes directly, as before.
   const save = agents.save.bind(agents);
-  agents.save = (a, now) => journal.write(() => save(a, now), () => save(a, now), () => undefined);
+  agents.save = (a, now, stored) => journal.write(() => save(a, now, stored), () => save(a, now, stored), () => undefined);
   const add = audit.add.bind(audit);
   audit.add = (e) =>
     journal.write(

@@ -12,6 +12,8 @@ import { FakeClock } from '../fakes/fake-clock.js';
  * turn that wrote it has committed (group commit, store/group-commit.ts).
  */
 const turnEnd = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** Past the group commit's window too (a turn that follows a commit closely commits when the window closes). */
+const committed = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 20));
 
 let dir: string;
 let dbPath: string;
@@ -68,6 +70,31 @@ describe('AgentRegistry write-through', () => {
     expect(stored('a-1')).toEqual(next);
     expect(registry.agentByTeamsUser('t-1')?.id).toBe('a-1');
     expect(stored('a-2')?.teamsUserId).toBeNull();
+  });
+
+  it('the indexed columns (Teams user, release due time) are stored when they change and kept when they do not', async () => {
+    const presence = { availability: 'Busy', activity: 'InACall' };
+    registry.updateAgent('a-1', { teamsUserId: 'T-1', releaseDueAt: 5_000 });
+    registry.updateAgent('a-1', { presence, presenceAt: 10 });
+    await committed();
+    expect(stored('a-1')).toMatchObject({ teamsUserId: 'T-1', releaseDueAt: 5_000, presence, presenceAt: 10 });
+    registry.updateAgent('a-1', { releaseDueAt: null });
+    registry.updateAgent('a-1', { pausedUntil: 99 });
+    await committed();
+    expect(stored('a-1')).toMatchObject({ teamsUserId: 'T-1', releaseDueAt: null, pausedUntil: 99 });
+    registry.updateAgent('a-1', { teamsUserId: 'T-2' });
+    registry.updateAgent('a-1', { releaseDueAt: 7_000 });
+    await committed();
+    expect(stored('a-1')).toEqual(registry.agents.get('a-1'));
+    expect(stored('a-1')).toMatchObject({ teamsUserId: 'T-2', releaseDueAt: 7_000 });
+    // A second reader finds the agent by the Teams user id through the index.
+    const reader = openDatabase(dbPath);
+    try {
+      expect(reader.prepare('SELECT id FROM agents INDEXED BY agents_teams_user WHERE teams_user_id = ?').all('T-2')).toEqual([{ id: 'a-1' }]);
+      expect(reader.prepare('SELECT id FROM agents INDEXED BY agents_release_due WHERE release_due_at = ?').all(7_000)).toEqual([{ id: 'a-1' }]);
+    } finally {
+      reader.close();
+    }
   });
 
   it('keeps the visible decision with the agent, and a restart reads it back from the audit trail', async () => {
