@@ -1,5 +1,5 @@
 import https from 'node:https';
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
 
@@ -29,10 +29,13 @@ export interface HttpsTransport {
 }
 
 export function createHttpsTransport(options: HttpsTransportOptions = {}): HttpsTransport {
+  // The extra CA goes in one secure context built here, not in a `ca` option: the agent names its connection pool
+  // from the request's TLS options, and a `ca` list (every public root plus this one) was joined into that name on
+  // every request.
   const agent = new https.Agent({
     keepAlive: true,
     maxSockets: options.maxSockets ?? 16,
-    ...(options.caCertPem ? { ca: [...rootCertificates, options.caCertPem] } : {}),
+    ...(options.caCertPem ? { secureContext: createSecureContext({ ca: [...rootCertificates, options.caCertPem] }) } : {}),
   });
   const timeoutMs = options.timeoutMs ?? 30_000;
   return {
