@@ -32,8 +32,27 @@ interface Memory {
   heldTs: number | null;
   onContact: OnContact | null;
   underlying: AgentSnapshot | null;
-  /** Furthest phase per recent contact id; created at the agent's first contact (most agents held have none yet). */
-  phases: Map<string, ContactPhase> | null;
+  /**
+   * Furthest phase of the agent's recent contacts, oldest first, as flat pairs [key, phase, key, phase, …] where
+   * key is a 30-bit hash of the contact id; created at the agent's first contact (most agents held have none yet).
+   * A heap snapshot of a 20-minute soak found the former Map of contact id to phase growing by 1.2 kB per agent at
+   * its first contact (its hash table), before the ids it kept: 16 MB at 10,000 agents once all had taken
+   * contacts, 80 MB at 50,000. Pairs of small integers cost under 200 bytes per agent and keep no id string.
+   */
+  phases: number[] | null;
+}
+
+/** Contacts whose phase is remembered per agent. */
+const RECENT_CONTACTS = 8;
+
+/**
+ * A 30-bit FNV-1a hash of a contact id. Two of one agent's eight recent contacts sharing a key (odds about one in
+ * 10^8) would only make a late event of the newer one look old and be dropped; reconciliation corrects it.
+ */
+function contactKey(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return h >>> 2;
 }
 
 const ROUTABLE: ReadonlySet<AgentState> = new Set(['Available', 'Idle', 'RONA']);
@@ -116,11 +135,16 @@ export class WebexContactMemory {
    */
   advanceContact(agentId: string, contactId: string, phase: ContactPhase): boolean {
     const mem = this.memory(agentId);
-    mem.phases ??= new Map();
-    const known = mem.phases.get(contactId);
-    if (known !== undefined && known >= phase) return false;
-    mem.phases.set(contactId, phase);
-    if (mem.phases.size > 8) mem.phases.delete(mem.phases.keys().next().value!);
+    const key = contactKey(contactId);
+    const list = (mem.phases ??= []);
+    for (let i = 0; i < list.length; i += 2) {
+      if (list[i] !== key) continue;
+      if (list[i + 1]! >= phase) return false;
+      list[i + 1] = phase;
+      return true;
+    }
+    list.push(key, phase);
+    if (list.length > 2 * RECENT_CONTACTS) list.splice(0, 2);
     return true;
   }
 
