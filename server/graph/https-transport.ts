@@ -20,7 +20,10 @@ export interface HttpsTransportOptions {
 export interface RawResponse {
   status: number;
   headers: Record<string, string>;
-  body: string;
+  /** The body as received; the Graph client's Response takes these bytes as they are. */
+  bytes: Buffer;
+  /** The body as text (decoded on each read). */
+  readonly body: string;
 }
 
 export interface HttpsTransport {
@@ -55,7 +58,15 @@ export function createHttpsTransport(options: HttpsTransportOptions = {}): Https
             for (const [k, v] of Object.entries(res.headers)) {
               if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
             }
-            resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8') });
+            const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+            resolve({
+              status: res.statusCode ?? 0,
+              headers,
+              bytes,
+              get body() {
+                return bytes.toString('utf8');
+              },
+            });
           });
         });
         req.on('timeout', () => req.destroy(new Error(`request to ${target.host} timed out after ${timeoutMs} ms`)));
@@ -118,7 +129,8 @@ export class HttpsMessageHandler implements Middleware {
       headers: headersToRecord(options.headers),
       body: (body as string | null | undefined) ?? undefined,
     });
-    const noBody = res.status === 204 || res.status === 304 || res.body.length === 0;
-    context.response = new Response(noBody ? null : res.body, { status: res.status, headers: res.headers });
+    const noBody = res.status === 204 || res.status === 304 || res.bytes.length === 0;
+    // The bytes, not a decoded string: Response would encode a string back to bytes before the client parses them.
+    context.response = new Response(noBody ? null : (res.bytes as Uint8Array<ArrayBuffer>), { status: res.status, headers: res.headers });
   }
 }
