@@ -2,7 +2,7 @@ import type { IdleCode } from '../domain/agent.js';
 import type { MappingProfile } from '../domain/mapping.js';
 import type { DecisionView } from './view-types.js';
 import type { Clock, Stores } from '../ports.js';
-import type { AgentRecord } from '../store/agent-store.js';
+import type { AgentRecord, InFlightRecord } from '../store/agent-store.js';
 import type { Lifecycle } from '../store/connector-store.js';
 import type { TeamRecord } from '../store/profile-store.js';
 
@@ -104,6 +104,18 @@ export class AgentRegistry {
   touchPresence(id: string, at: number): void {
     const current = this.agentMap.get(id);
     if (current) this.agentMap.set(id, { ...current, presenceAt: at });
+  }
+
+  /**
+   * The contact center accepted the command in flight, which carries a command id: the tracking id it answered joins
+   * the record in memory only, and is stored with the agent's next change (normally the confirmation, milliseconds
+   * later). A restart in between finds the command in flight with its command id, which recovery resolves by
+   * reading the marker back (CommandTracker.recoverUnsent), as it does for a command whose answer never came; so
+   * the write this saves, one per command, holds nothing recovery needs.
+   */
+  noteAccepted(id: string, inFlight: InFlightRecord & { commandId: string }): void {
+    const current = this.agentMap.get(id);
+    if (current) this.agentMap.set(id, { ...current, inFlight });
   }
 
   /** Adds or refreshes agents from the contact-center directory (name, email, team), keeping state and memory. */

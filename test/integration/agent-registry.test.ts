@@ -97,6 +97,21 @@ describe('AgentRegistry write-through', () => {
     }
   });
 
+  it("an accepted command's tracking id is kept in memory and stored with the agent's next change", async () => {
+    const inFlight = { action: 'set-idle' as const, idleCodeId: 'call', sentAt: clock.now(), auditId: 7, commandId: 'cmd-7' };
+    registry.updateAgent('a-1', { inFlight });
+    await committed();
+    registry.noteAccepted('a-1', { ...inFlight, trackingId: 'trk-7' });
+    await committed();
+    expect(registry.agents.get('a-1')?.inFlight).toEqual({ ...inFlight, trackingId: 'trk-7' });
+    // What a restart would find: the command in flight with its command id, which recovery reads back by marker.
+    expect(stored('a-1')?.inFlight).toEqual(inFlight);
+    registry.updateAgent('a-1', { pausedUntil: 5 });
+    await committed();
+    expect(stored('a-1')).toEqual(registry.agents.get('a-1'));
+    expect(stored('a-1')?.inFlight).toEqual({ ...inFlight, trackingId: 'trk-7' });
+  });
+
   it('keeps the visible decision with the agent, and a restart reads it back from the audit trail', async () => {
     const auditId = stores.audit.add({ at: clock.now(), agentId: 'a-1', trigger: 'presence', action: 'skip', reason: 'no-presence-yet', text: 'Teams presence has not been read yet.', inputs: {}, result: 'skipped' });
     const view = { id: auditId, at: clock.now(), trigger: 'presence', action: 'skip', reason: 'no-presence-yet', text: 'Teams presence has not been read yet.', result: 'skipped' };
