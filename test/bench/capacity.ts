@@ -3,7 +3,7 @@ import { loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildAuxCodes } from '../../emulators/webex-cc/seed-data.js';
-import { connectorMetrics, cpuUs, type ConnectorMetrics } from './connector-sampler.js';
+import { connectorMetrics, cpuUs, gcMs, type ConnectorMetrics } from './connector-sampler.js';
 import { watchWebexStates } from './observers.js';
 import { CALL, FREE, PRESENTING, PresenceDriver, type BenchAgent } from './presence-driver.js';
 import { http, sleep, waitFor } from './processes.js';
@@ -26,14 +26,15 @@ import { startStack, type Stack } from './stack.js';
 const IDLE_FREE = { availability: 'AvailableIdle', activity: 'Available' } as const;
 const accepted = (m: ConnectorMetrics): number => m.latencyMs['presence-observed-to-command-accepted']?.count ?? 0;
 
-async function phase(stack: Stack, ms: number, drive: () => Promise<number>): Promise<{ cpuUs: number; ms: number; events: number; commands: number }> {
-  const m0 = await connectorMetrics(stack);
+async function phase(stack: Stack, ms: number, drive: () => Promise<number>): Promise<{ cpuUs: number; ms: number; events: number; commands: number; gcMs: Record<string, number> }> {
+  const [m0, g0] = [await connectorMetrics(stack), await gcMs(stack)];
   const started = performance.now();
   const events = await drive();
   const left = ms - (performance.now() - started);
   if (left > 0) await sleep(left);
-  const m1 = await connectorMetrics(stack);
-  return { cpuUs: cpuUs(m1) - cpuUs(m0), ms: performance.now() - started, events, commands: accepted(m1) - accepted(m0) };
+  const [m1, g1] = [await connectorMetrics(stack), await gcMs(stack)];
+  const gc = Object.fromEntries(Object.entries(g1).map(([k, v]) => [k, Number((v - (g0[k] ?? 0)).toFixed(1))]));
+  return { cpuUs: cpuUs(m1) - cpuUs(m0), ms: performance.now() - started, events, commands: accepted(m1) - accepted(m0), gcMs: gc };
 }
 
 export async function main(argv: string[]): Promise<void> {
@@ -135,7 +136,7 @@ export async function main(argv: string[]): Promise<void> {
     const idleAfter = await phase(stack, phaseMs, async () => 0);
     baselineUsPerMs = (idle.cpuUs + idleAfter.cpuUs) / (idle.ms + idleAfter.ms);
     const noCmdNet = noCommand.cpuUs - baselineUsPerMs * noCommand.ms;
-    log(`no-command events: ${noCommand.events} changes, ${noCommand.commands} commands, ${(noCmdNet / Math.max(1, noCommand.events)).toFixed(1)} µs each (net)`);
+    log(`no-command events: ${noCommand.events} changes, ${noCommand.commands} commands, ${(noCmdNet / Math.max(1, noCommand.events)).toFixed(1)} µs each (net); GC ms ${JSON.stringify(noCommand.gcMs)} of ${(noCommand.cpuUs / 1000).toFixed(0)} ms CPU`);
 
     // Command cycles: Teams call start/end (idle, then release after the profile's settle delay).
     const watcher = await watchWebexStates(stack.webex.url, stack.webex.supervisorToken, (f) => driver.onState(f));
@@ -144,7 +145,7 @@ export async function main(argv: string[]): Promise<void> {
     await waitFor('commands drained', () => driver.outstanding() === 0, 15_000, 200).catch(() => undefined);
     await profile();
     const cmdNet = cmd.cpuUs - baselineUsPerMs * cmd.ms;
-    log(`command cycles: ${cmd.events} changes, ${cmd.commands} commands accepted, ${(cmdNet / Math.max(1, cmd.commands)).toFixed(1)} µs each (net)`);
+    log(`command cycles: ${cmd.events} changes, ${cmd.commands} commands accepted, ${(cmdNet / Math.max(1, cmd.commands)).toFixed(1)} µs each (net); GC ms ${JSON.stringify(cmd.gcMs)} of ${(cmd.cpuUs / 1000).toFixed(0)} ms CPU`);
 
     // Capacity: everyone to one mapped state at once, three rounds.
     driver.clearPending();
@@ -173,8 +174,9 @@ export async function main(argv: string[]): Promise<void> {
       held: { rssMb: Number(rssMedian.toFixed(1)), rssRangeMb: [Number((rssSamples[0] ?? 0).toFixed(1)), Number((rssSamples.at(-1) ?? 0).toFixed(1))], heapUsedMb: Number((held.memory.heapUsed / 2 ** 20).toFixed(1)), liveHeapMb: probe[0] ? Number((probe[0].heapLive / 2 ** 20).toFixed(1)) : null, goalRssMb: 300 },
       rssAtEndMb: Number((end.memory.rss / 2 ** 20).toFixed(1)),
       idleCpuPercent: Number(((baselineUsPerMs / 1000) * 100).toFixed(2)),
-      noCommandEvent: { events: noCommand.events, commands: noCommand.commands, grossUs: Number((noCommand.cpuUs / Math.max(1, noCommand.events)).toFixed(1)), netUs: Number((noCmdNet / Math.max(1, noCommand.events)).toFixed(1)), goalUs: 50 },
-      commandCycle: { changes: cmd.events, commandsAccepted: cmd.commands, grossUs: Number((cmd.cpuUs / Math.max(1, cmd.commands)).toFixed(1)), netUs: Number((cmdNet / Math.max(1, cmd.commands)).toFixed(1)), goalUs: 200 },
+      noCommandEvent: { events: noCommand.events, commands: noCommand.commands, grossUs: Number((noCommand.cpuUs / Math.max(1, noCommand.events)).toFixed(1)), netUs: Number((noCmdNet / Math.max(1, noCommand.events)).toFixed(1)), goalUs: 50, gcMs: noCommand.gcMs },
+      commandCycle: { changes: cmd.events, commandsAccepted: cmd.commands, grossUs: Number((cmd.cpuUs / Math.max(1, cmd.commands)).toFixed(1)), netUs: Number((cmdNet / Math.max(1, cmd.commands)).toFixed(1)), goalUs: 200, gcMs: cmd.gcMs },
+      idleGcMs: { before: idle.gcMs, after: idleAfter.gcMs },
       capacity: { rounds, changesPerSecond: Number(((capChanges * 1000) / Math.max(1, rounds.reduce((n, r) => n + r.ms, 0))).toFixed(0)), cpuUsPerChange: Number((capCpu / Math.max(1, capChanges)).toFixed(1)), goal: 8000 },
       finishedInSec: (Date.now() - t0) / 1000,
     };

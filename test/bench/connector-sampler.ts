@@ -33,6 +33,17 @@ export async function connectorMetrics(s: Stack, timeoutMs = 30_000): Promise<Co
 
 export const cpuUs = (m: ConnectorMetrics): number => m.cpu.user + m.cpu.system;
 
+/**
+ * Garbage-collection time so far by kind (minor, major, incremental, weakcb), in ms, from the connector's Prometheus
+ * exposition (prom-client's default GC histogram; the scrape is answered to loopback callers without a token).
+ */
+export async function gcMs(s: Stack): Promise<Record<string, number>> {
+  const text = await (await fetch(`${s.connectorUrl}/metrics`, { signal: AbortSignal.timeout(30_000) })).text();
+  const out: Record<string, number> = {};
+  for (const m of text.matchAll(/^tpc_process_nodejs_gc_duration_seconds_sum\{kind="(\w+)"\} ([\d.e+-]+)$/gm)) out[m[1]!] = Number(m[2]) * 1000;
+  return out;
+}
+
 export class ConnectorSampler {
   readonly samples: ConnectorSample[] = [];
   private timer: NodeJS.Timeout | null = null;
