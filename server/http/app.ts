@@ -175,7 +175,10 @@ export function createApp(deps: AppDeps): App {
     async drain(deadlineMs) {
       ops.draining = true;
       const until = Date.now() + deadlineMs;
-      // Idle keep-alive connections would otherwise hold the server open; busy ones close after their answer.
+      // Idle keep-alive connections would otherwise hold the server open; busy ones close after their answer. A
+      // request a client had already written on an idle connection may not have been read yet (a long collection
+      // pause is enough): it gets a moment to arrive and be answered before idle connections are cut.
+      await new Promise((r) => setTimeout(r, Math.min(200, deadlineMs)));
       http.closeIdleConnections();
       while ((inFlight > 0 || commandsInFlight() > 0) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
       return { requests: inFlight, commands: commandsInFlight() };
