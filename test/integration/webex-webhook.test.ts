@@ -1,19 +1,19 @@
 import { createHmac } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express from 'express';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startWebexEmulator, type WebexEmulator } from '../../emulators/webex-cc/index.js';
+import type { WebexEmulator } from '../../emulators/webex-cc/index.js';
 import { createWebexAdapter, type WebexAdapter } from '../../server/contact-center/webex/webex-adapter.js';
-import { createWebexWebhookRouter, WEBEX_WEBHOOK_PATH } from '../../server/http/webex-webhook-router.js';
 import type { AgentEvent } from '../../server/ports.js';
+import { HARNESS_SECRET as SECRET, startWebhookHarness, type WebhookHarness } from './webex-webhook-harness.js';
 
-/** Webhook delivery: the emulator signs and POSTs `agent:*` events to a real Express server on loopback. */
+/**
+ * Webhook delivery: the emulator signs and POSTs `agent:*` events to a real Express server on loopback. Documented
+ * defaults; loopback delivery is the one flag a loopback receiver needs. Payloads are sparse: the origin of an idle
+ * comes from the reason text read back through activities.
+ */
 
-const SECRET = 'webhook-secret-for-tests-0123456789abcdef';
+let h: WebhookHarness;
 let emu: WebexEmulator;
 let adapter: WebexAdapter;
-let server: Server;
 let hookUrl = '';
 let events: AgentEvent[] = [];
 
@@ -35,34 +35,14 @@ const post = (body: string, signature?: string) =>
   fetch(hookUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...(signature ? { 'x-webex-signature': signature } : {}) }, body });
 
 beforeAll(async () => {
-  // Documented defaults; loopback delivery is the one flag a loopback receiver needs. Payloads are sparse: the
-  // origin of an idle comes from the reason text read back through activities.
-  emu = await startWebexEmulator({ quiet: true, stateChangeDelayMs: 5, inventions: { loopbackWebhooks: true } });
-  const app = express();
-  server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  hookUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}${WEBEX_WEBHOOK_PATH}`;
-  adapter = createWebexAdapter({
-    baseUrl: emu.url,
-    identityBaseUrl: emu.identityUrl,
-    orgId: emu.orgId,
-    accessToken: emu.supervisorToken,
-    admin: { accessToken: emu.integrationToken },
-    events: 'webhook',
-    webhook: { destinationUrl: hookUrl, secret: SECRET },
-  });
-  app.use(createWebexWebhookRouter(adapter, SECRET));
-  await adapter.start((batch) => events.push(...batch));
+  h = await startWebhookHarness({ adapter: { http: {} } });
+  ({ emu, adapter, hookUrl, events } = h);
 });
 afterAll(async () => {
-  await adapter?.stop();
-  await emu?.close();
-  server?.closeAllConnections();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await h?.close();
 });
 beforeEach(() => {
-  events = [];
+  events.length = 0;
 });
 
 describe('Webex CC webhooks', () => {
