@@ -63,32 +63,27 @@ export function printTable(r: BenchResult): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-const START = '## Benchmark';
+const BEGIN = '<!-- main-bench:begin -->';
+const END = '<!-- main-bench:end -->';
 
-/** Replaces (or appends) the README's "## Benchmark" section, up to the next level-2 heading; nothing else changes. */
+/**
+ * Replaces the README's block between `<!-- main-bench:begin -->` and `<!-- main-bench:end -->` (the run and its
+ * table) and nothing else: the "Benchmark" section around it holds other benchmarks' subsections. Without the
+ * markers the block is appended at the end.
+ */
 export function updateReadme(r: BenchResult, path = 'README.md'): void {
   const text = readFileSync(path, 'utf8');
   const table = ['| measure | result | goal |', '|---|---|---|', ...rows(r).map(([a, b, c]) => `| ${a} | ${b.replace(/\|/g, '\\|')} | ${c} |`)].join('\n');
-  const section = [
-    START,
-    '',
-    `\`npm run bench\` (flags \`--agents N --rate R --duration S --widgets W --out FILE\`) starts both emulators and the connector as`,
-    'separate processes on loopback, drives Teams presence through the Graph emulator and measures the connector from the',
-    'outside (widget clients, the Webex event socket) and from its `/api/admin/metrics`. Latencies in ms.',
-    '',
+  const block = [
+    BEGIN,
     `Recent run: ${r.config.agents} agents, ${r.config.rate} changes/s for ${r.config.durationSec} s, ${r.config.widgets} widget clients, budget share ${r.config.budgetShare};`,
     `machine: ${r.machine.cpus} cores (${r.machine.cpuModel}), ${r.machine.memoryGb} GB, Node ${r.machine.node}, ${r.machine.platform}; finished in ${f(r.finishedInSec, 0)} s.`,
     '',
     table,
-    '',
+    END,
   ].join('\n');
-  const start = text.indexOf(`\n${START}\n`);
-  let next: string;
-  if (start < 0) next = `${text.trimEnd()}\n\n${section}`;
-  else {
-    const rest = text.slice(start + 1);
-    const end = rest.indexOf('\n## ', START.length);
-    next = text.slice(0, start + 1) + section + (end < 0 ? '' : `\n${rest.slice(end + 1)}`);
-  }
-  writeFileSync(path, next.endsWith('\n') ? next : `${next}\n`);
+  const begin = text.indexOf(BEGIN);
+  const end = text.indexOf(END);
+  const next = begin >= 0 && end > begin ? text.slice(0, begin) + block + text.slice(end + END.length) : `${text.trimEnd()}\n\n${block}\n`;
+  writeFileSync(path, next);
 }
