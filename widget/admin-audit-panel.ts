@@ -6,7 +6,6 @@ import { IntervalController } from './interval-controller.js';
 import { adminAuditMessages } from './messages/admin-audit-messages.js';
 import { baseStyles, themeStyles } from './theme-styles.js';
 
-
 interface PageDto {
   entries: AdminAuditEntry[];
   next: number | null;

@@ -160,9 +160,9 @@ export class CommandTracker {
       this.d.stores.audit.sent(item.auditId, trackingId, this.d.clock.now());
       const f = this.d.registry.agents.get(item.agentId)?.inFlight;
       if (f?.auditId === item.auditId && !f.trackingId) {
-        const inFlight = { ...f, trackingId, ...(commandId ? { commandId } : {}) };
-        if (inFlight.commandId) this.d.registry.noteAccepted(item.agentId, { ...inFlight, commandId: inFlight.commandId });
-        else this.d.registry.updateAgent(item.agentId, { inFlight });
+        const id = commandId ?? f.commandId;
+        if (id) this.d.registry.noteAccepted(item.agentId, { ...f, trackingId, commandId: id });
+        else this.d.registry.updateAgent(item.agentId, { inFlight: { ...f, trackingId } });
       }
     } catch (err) {
       if (this.stopped) return;

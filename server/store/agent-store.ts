@@ -139,11 +139,9 @@ export class AgentStore {
     const inFlight = a.inFlight ? JSON.stringify(a.inFlight) : null;
     const applied = a.appliedCommand ? JSON.stringify(a.appliedCommand) : null;
     const cc = a.cc;
-    if (stored && stored.teamsUserId === a.teamsUserId && stored.releaseDueAt === a.releaseDueAt) {
-      this.updateUnindexed.run(cc.state, cc.idleCodeId ?? null, cc.origin, cc.changedAt, contact, presence, a.presenceAt, a.pendingIdleCodeId, override, a.pausedUntil, inFlight, applied, a.lastDecisionId, now, a.id);
-      return;
-    }
-    this.update.run(cc.state, cc.idleCodeId ?? null, cc.origin, cc.changedAt, contact, presence, a.presenceAt, a.pendingIdleCodeId, override, a.pausedUntil, inFlight, applied, a.lastDecisionId, now, a.teamsUserId, a.releaseDueAt, a.id);
+    const values = [cc.state, cc.idleCodeId ?? null, cc.origin, cc.changedAt, contact, presence, a.presenceAt, a.pendingIdleCodeId, override, a.pausedUntil, inFlight, applied, a.lastDecisionId, now];
+    if (stored && stored.teamsUserId === a.teamsUserId && stored.releaseDueAt === a.releaseDueAt) this.updateUnindexed.run(values, a.id);
+    else this.update.run(values, a.teamsUserId, a.releaseDueAt, a.id);
   }
 
   delete(id: string): void {

@@ -27,12 +27,12 @@ const IDLE_FREE = { availability: 'AvailableIdle', activity: 'Available' } as co
 const accepted = (m: ConnectorMetrics): number => m.latencyMs['presence-observed-to-command-accepted']?.count ?? 0;
 
 async function phase(stack: Stack, ms: number, drive: () => Promise<number>): Promise<{ cpuUs: number; ms: number; events: number; commands: number; gcMs: Record<string, number> }> {
-  const [m0, g0] = [await connectorMetrics(stack), await gcMs(stack)];
+  const [m0, g0] = await Promise.all([connectorMetrics(stack), gcMs(stack)]);
   const started = performance.now();
   const events = await drive();
   const left = ms - (performance.now() - started);
   if (left > 0) await sleep(left);
-  const [m1, g1] = [await connectorMetrics(stack), await gcMs(stack)];
+  const [m1, g1] = await Promise.all([connectorMetrics(stack), gcMs(stack)]);
   const gc = Object.fromEntries(Object.entries(g1).map(([k, v]) => [k, Number((v - (g0[k] ?? 0)).toFixed(1))]));
   return { cpuUs: cpuUs(m1) - cpuUs(m0), ms: performance.now() - started, events, commands: accepted(m1) - accepted(m0), gcMs: gc };
 }

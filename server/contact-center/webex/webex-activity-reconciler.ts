@@ -68,7 +68,7 @@ export class WebexActivityReconciler {
     const ids = [...new Set(agentIds.filter(Boolean))];
     const out: AgentSnapshot[] = [];
     for (let i = 0; i < ids.length; i += MAX_AGENT_IDS) {
-      const windowMs = since === undefined || !Number.isFinite(since) ? WINDOW_MS : Math.min(WINDOW_MS, Math.max(MIN_WINDOW_MS, this.clock.now() - since + MIN_WINDOW_MS));
+      const windowMs = since === undefined ? WINDOW_MS : Math.min(WINDOW_MS, Math.max(MIN_WINDOW_MS, this.clock.now() - since + MIN_WINDOW_MS));
       const rows = await this.readChunk(ids.slice(i, i + MAX_AGENT_IDS), windowMs, priority);
       for (const row of rows.values()) {
         const snap = this.toSnapshot(row);

@@ -146,8 +146,8 @@ export function createWebexAdapter(options: WebexAdapterOptions): WebexAdapter {
     followUpTimer = null;
     const agentIds = [...followUps.keys()];
     // The read-back needs only the records since the earliest change it follows up; a change without a time reads the full window.
-    let since: number | undefined = Infinity;
-    for (const t of followUps.values()) since = t === null || since === undefined ? undefined : Math.min(since, t);
+    const times = [...followUps.values()];
+    const since = times.includes(null) ? undefined : times.reduce<number>((min, t) => Math.min(min, t!), Infinity);
     followUps.clear();
     if (agentIds.length === 0) return;
     try {
